@@ -1,0 +1,76 @@
+using SoketiOrleans.Channels;
+
+namespace SoketiOrleans.Gateway.Channels;
+
+/// <summary>
+/// Restores a channel stream's order: passes deliveries on by sequence, holds early ones until the
+/// gap fills, drops repeats. A gap that does not fill (a lost message) is skipped after a while so
+/// the channel never stalls. Not thread-safe: the owning channel's lock guards it.
+/// </summary>
+internal sealed class ReorderBuffer
+{
+    private const int MaxHeld = 1024;
+
+    private readonly SortedDictionary<long, ChannelDelivery> _held = [];
+    private long _next = 1;
+    private long _gapSince;
+
+    public bool HasGap => _held.Count > 0;
+
+    public void Reset()
+    {
+        _next = 1;
+        _held.Clear();
+    }
+
+    public void Accept(ChannelDelivery delivery, Action<ChannelDelivery> dispatch)
+    {
+        if (delivery.Sequence < _next)
+        {
+            return;
+        }
+
+        if (delivery.Sequence > _next)
+        {
+            if (_held.Count == 0)
+            {
+                _gapSince = Environment.TickCount64;
+            }
+
+            _held.TryAdd(delivery.Sequence, delivery);
+            if (_held.Count > MaxHeld)
+            {
+                SkipGap(dispatch);
+            }
+
+            return;
+        }
+
+        dispatch(delivery);
+        _next++;
+        Drain(dispatch);
+    }
+
+    /// <returns>The number of sequence numbers given up, 0 when there was no old enough gap.</returns>
+    public long SkipGapOlderThan(TimeSpan age, Action<ChannelDelivery> dispatch) =>
+        _held.Count > 0 && Environment.TickCount64 - _gapSince >= age.TotalMilliseconds ? SkipGap(dispatch) : 0;
+
+    private long SkipGap(Action<ChannelDelivery> dispatch)
+    {
+        var first = _held.Keys.First();
+        var skipped = first - _next;
+        _next = first;
+        Drain(dispatch);
+        _gapSince = Environment.TickCount64;
+        return skipped;
+    }
+
+    private void Drain(Action<ChannelDelivery> dispatch)
+    {
+        while (_held.Remove(_next, out var held))
+        {
+            dispatch(held);
+            _next++;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+
+namespace SoketiOrleans.Gateway.Configuration;
+
+/// <summary>
+/// Typed reads from the merged option tree. A wrong value is recorded as a problem naming the key
+/// (and its env var), the value and what is allowed, and the default stands in so that every
+/// problem is reported in one go.
+/// </summary>
+internal sealed class OptionsReader(JsonObject root)
+{
+    public List<string> Problems { get; } = [];
+
+    public JsonNode? Node(string path) => ConfigTree.Get(root, path);
+
+    public string String(string path, string fallback = "")
+    {
+        var node = Node(path);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        if (ConfigValue.TryString(node, out var value))
+        {
+            return value;
+        }
+
+        Problem(path, node, "a string");
+        return fallback;
+    }
+
+    public int Int(string path, int min, int max, int fallback)
+    {
+        var node = Node(path);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        if (ConfigValue.TryInt(node, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        Problem(path, node, max == int.MaxValue ? $"an integer of at least {min}" : $"an integer from {min} to {max}");
+        return fallback;
+    }
+
+    public bool Bool(string path, bool fallback = false)
+    {
+        var node = Node(path);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        if (ConfigValue.TryBool(node, out var value))
+        {
+            return value;
+        }
+
+        Problem(path, node, "true or false (or 1/0)");
+        return fallback;
+    }
+
+    /// <param name="supported">What this server offers.</param>
+    /// <param name="known">Values soketi knows that this server does not offer (yet): named in the message.</param>
+    public string OneOf(string path, string fallback, string[] supported, string[] known)
+    {
+        var value = String(path, fallback);
+        if (supported.Contains(value, StringComparer.Ordinal))
+        {
+            return value;
+        }
+
+        var why = known.Contains(value, StringComparer.Ordinal) ? " is not supported by this server" : " is not a known value";
+        Problems.Add($"{EnvironmentVariables.Describe(path)}: \"{value}\"{why}; allowed: {string.Join(", ", supported)}");
+        return fallback;
+    }
+
+    public void Problem(string path, JsonNode? node, string allowed) =>
+        Problems.Add($"{EnvironmentVariables.Describe(path)} must be {allowed}; got {ConfigValue.Show(node)}");
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Health;
+using SoketiOrleans.Gateway.HttpApi;
+using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Sockets;
+
+namespace SoketiOrleans.Gateway.Hosting;
+
+/// <summary>The gateway's only entry points: its services, then its endpoints.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>Needs an <see cref="IGrainFactory"/> from a co-hosted silo or an Orleans client.</summary>
+    public static IServiceCollection AddSoketiGateway(this IServiceCollection services, SoketiOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
+        services.AddSingleton<GatewayIdentity>();
+        services.AddSingleton<GatewayObserver>();
+        services.AddSingleton<LocalChannelIndex>();
+        services.AddSingleton<ChannelSubscriptions>();
+        services.AddSingleton<ChannelPublisher>();
+        services.AddSingleton<SocketIds>();
+        services.AddSingleton<SocketRegistry>();
+        services.AddSingleton<WebSocketEndpoint>();
+        services.AddSingleton<EventsEndpoints>();
+        services.AddSingleton<ChannelsEndpoints>();
+        services.AddSingleton<GatewayLifecycle>();
+        services.AddHostedService<GatewayObserverRegistration>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayLifecycle>());
+        services.AddHostedService<Housekeeping>();
+        return services;
+    }
+
+    public static WebApplication MapSoketiGateway(this WebApplication app)
+    {
+        var prefix = app.Services.GetRequiredService<SoketiOptions>().PathPrefix;
+        app.UseWebSockets();
+        app.MapGet(prefix + "/", HealthEndpoints.Alive);
+        app.MapGet(prefix + "/ready", HealthEndpoints.Ready);
+        app.Map(prefix + "/app/{appKey}", (HttpContext context, string appKey, WebSocketEndpoint endpoint) => endpoint.Handle(context, appKey));
+
+        var api = app.MapGroup(prefix + "/apps/{appId}");
+        api.MapPost("/events", (HttpContext context, string appId, EventsEndpoints events) => events.Trigger(context, appId));
+        api.MapPost("/batch_events", (HttpContext context, string appId, EventsEndpoints events) => events.TriggerBatch(context, appId));
+        api.MapGet("/channels", (HttpContext context, string appId, ChannelsEndpoints channels) => channels.List(context, appId));
+        api.MapGet("/channels/{channelName}", (HttpContext context, string appId, string channelName, ChannelsEndpoints channels) =>
+            channels.Get(context, appId, channelName));
+        api.MapGet("/channels/{channelName}/users", (HttpContext context, string appId, string channelName, ChannelsEndpoints channels) =>
+            channels.Users(context, appId, channelName));
+        return app;
+    }
+}

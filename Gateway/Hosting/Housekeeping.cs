@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Hosting;
+using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Sockets;
+
+namespace SoketiOrleans.Gateway.Hosting;
+
+/// <summary>
+/// A twice-a-second sweep: pings silent sockets and closes those that ignore the ping (Pusher's
+/// activity check), and skips channel-stream gaps that will never fill.
+/// </summary>
+internal sealed class Housekeeping(SocketRegistry sockets, LocalChannelIndex channels, SoketiOptions options) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = Environment.TickCount64;
+                foreach (var socket in sockets.All)
+                {
+                    socket.CheckActivity(now, options.WebSockets.ActivityTimeout, options.WebSockets.PongTimeout);
+                }
+
+                channels.SkipStaleGaps(GapPatience);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+}

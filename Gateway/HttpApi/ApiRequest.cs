@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Gateway.Configuration;
+
+namespace SoketiOrleans.Gateway.HttpApi;
+
+/// <summary>An HTTP API request that passed the app (404), size (413) and signature (401) checks.</summary>
+public sealed record ApiRequest(App App, byte[] Body)
+{
+    /// <returns>null when the request was refused; the response is then written.</returns>
+    public static async Task<ApiRequest?> Authenticate(HttpContext context, IAppManager apps, SoketiOptions options, string appId)
+    {
+        if (await apps.FindById(appId) is not { } app)
+        {
+            await ApiResponses.Error(context, StatusCodes.Status404NotFound, $"The app {appId} could not be found.");
+            return null;
+        }
+
+        if (context.Request.ContentLength > options.HttpRequestLimitBytes)
+        {
+            await ApiResponses.Error(context, StatusCodes.Status413PayloadTooLarge, "The payload size is too big.");
+            return null;
+        }
+
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await ApiResponses.Error(context, StatusCodes.Status413PayloadTooLarge, "The payload size is too big.");
+            return null;
+        }
+
+        if (RequestSignature.Check(context, app, body, DateTimeOffset.UtcNow) is { } problem)
+        {
+            await ApiResponses.Error(context, StatusCodes.Status401Unauthorized, problem);
+            return null;
+        }
+
+        return new ApiRequest(app, body);
+    }
+}

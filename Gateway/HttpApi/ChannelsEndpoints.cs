@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SoketiOrleans.Apps;
+using SoketiOrleans.Channels;
+using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Presence;
+using SoketiOrleans.Protocol;
+
+namespace SoketiOrleans.Gateway.HttpApi;
+
+/// <summary>
+/// The read endpoints. Answers come from the grains that own the state, so they count every
+/// gateway without asking each one. Attributes are soketi's (<c>subscription_count</c> and
+/// <c>occupied</c> always, <c>user_count</c> for presence) so soketi users see what they saw before.
+/// </summary>
+internal sealed partial class ChannelsEndpoints(IAppManager apps, SoketiOptions options, IGrainFactory grains, ILogger<ChannelsEndpoints> logger)
+{
+    public async Task List(HttpContext context, string appId)
+    {
+        if (await ApiRequest.Authenticate(context, apps, options, appId) is not { } request)
+        {
+            return;
+        }
+
+        var prefix = context.Request.Query["filter_by_prefix"].ToString();
+        var info = ChannelInfo.Parse(context.Request.Query["info"]);
+        if (info.UserCount && !prefix.StartsWith("presence-", StringComparison.Ordinal))
+        {
+            await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "info=user_count is only allowed with filter_by_prefix=presence-");
+            return;
+        }
+
+        await Answer(context, request.App, async () =>
+        {
+            var channels = await grains.GetGrain<IAppGrain>(request.App.Id).Channels(prefix.Length > 0 ? prefix : null);
+            return PusherFrame.Json((channels, info), static (w, s) =>
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("channels"u8);
+                foreach (var channel in s.channels)
+                {
+                    w.WriteStartObject(channel.Name);
+                    w.WriteNumber("subscription_count"u8, channel.SubscriptionCount);
+                    w.WriteBoolean("occupied"u8, true);
+                    if (s.info.UserCount)
+                    {
+                        w.WriteNumber("user_count"u8, channel.UserCount);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
+        });
+    }
+
+    public async Task Get(HttpContext context, string appId, string channelName)
+    {
+        if (await ApiRequest.Authenticate(context, apps, options, appId) is not { } request
+            || !await CheckName(context, request.App, channelName))
+        {
+            return;
+        }
+
+        var presence = ChannelName.IsPresence(channelName);
+        if (ChannelInfo.Parse(context.Request.Query["info"]).UserCount && !presence)
+        {
+            await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "info=user_count is only allowed for presence channels");
+            return;
+        }
+
+        await Answer(context, request.App, async () =>
+        {
+            var key = ChannelKey.Format(request.App.Id, channelName);
+            var subscriptions = await grains.GetGrain<IChannelGrain>(key).SubscriptionCount();
+            int? users = presence ? await grains.GetGrain<IPresenceGrain>(key).UserCount() : null;
+            return PusherFrame.Json((subscriptions, users), static (w, s) =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("occupied"u8, s.subscriptions > 0);
+                w.WriteNumber("subscription_count"u8, s.subscriptions);
+                if (s.users is { } count)
+                {
+                    w.WriteNumber("user_count"u8, count);
+                }
+
+                w.WriteEndObject();
+            });
+        });
+    }
+
+    public async Task Users(HttpContext context, string appId, string channelName)
+    {
+        if (await ApiRequest.Authenticate(context, apps, options, appId) is not { } request
+            || !await CheckName(context, request.App, channelName))
+        {
+            return;
+        }
+
+        if (!ChannelName.IsPresence(channelName))
+        {
+            await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "The channel must be a presence channel.");
+            return;
+        }
+
+        await Answer(context, request.App, async () =>
+        {
+            var ids = await grains.GetGrain<IPresenceGrain>(ChannelKey.Format(request.App.Id, channelName)).UserIds();
+            return PusherFrame.Json(ids, static (w, users) =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("users"u8);
+                foreach (var id in users)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id"u8, id);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        });
+    }
+
+    private static async Task<bool> CheckName(HttpContext context, App app, string channelName)
+    {
+        if (channelName.Length <= app.MaxChannelNameLength && ChannelName.HasValidCharacters(channelName))
+        {
+            return true;
+        }
+
+        await ApiResponses.Error(context, StatusCodes.Status400BadRequest, $"The channel name \"{channelName}\" is not allowed.");
+        return false;
+    }
+
+    private async Task Answer(HttpContext context, App app, Func<Task<byte[]>> read)
+    {
+        byte[] body;
+        try
+        {
+            body = await read();
+        }
+        catch (Exception e)
+        {
+            LogReadFailed(logger, e, app.Id);
+            await ApiResponses.Error(context, StatusCodes.Status500InternalServerError, "A server error has occurred.");
+            return;
+        }
+
+        await ApiResponses.Json(context, StatusCodes.Status200OK, body);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading channels of app {AppId} failed")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, string appId);
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Protocol;
+
+namespace SoketiOrleans.Gateway.HttpApi;
+
+/// <summary>
+/// <c>POST /apps/{id}/events</c> and <c>/batch_events</c>. Every event is checked before any is
+/// sent; each frame is serialized once per channel and the response waits until the channel grains
+/// took the frames, so one publisher's successive requests keep their order.
+/// </summary>
+internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions options, ChannelPublisher publisher, ILogger<EventsEndpoints> logger)
+{
+    public async Task Trigger(HttpContext context, string appId)
+    {
+        if (await ApiRequest.Authenticate(context, apps, options, appId) is not { } request
+            || await ParseBody(context, request) is not { } document)
+        {
+            return;
+        }
+
+        using (document)
+        {
+            if (TriggerEvent.Read(document.RootElement, request.App, out var problem) is not { } trigger)
+            {
+                await ApiResponses.Error(context, problem!.Status, problem.Message);
+                return;
+            }
+
+            await Publish(context, request.App, [trigger]);
+        }
+    }
+
+    public async Task TriggerBatch(HttpContext context, string appId)
+    {
+        if (await ApiRequest.Authenticate(context, apps, options, appId) is not { } request
+            || await ParseBody(context, request) is not { } document)
+        {
+            return;
+        }
+
+        using (document)
+        {
+            var app = request.App;
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("batch"u8, out var batch)
+                || batch.ValueKind != JsonValueKind.Array)
+            {
+                await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "The body needs a batch array.");
+                return;
+            }
+
+            if (batch.GetArrayLength() > app.MaxEventBatchSize)
+            {
+                await ApiResponses.Error(context, StatusCodes.Status400BadRequest, $"Cannot batch-send more than {app.MaxEventBatchSize} messages at once");
+                return;
+            }
+
+            var triggers = new List<TriggerEvent>();
+            foreach (var item in batch.EnumerateArray())
+            {
+                if (TriggerEvent.Read(item, app, out var problem) is not { } trigger)
+                {
+                    await ApiResponses.Error(context, problem!.Status, problem.Message);
+                    return;
+                }
+
+                triggers.Add(trigger);
+            }
+
+            await Publish(context, app, triggers);
+        }
+    }
+
+    private static async Task<JsonDocument?> ParseBody(HttpContext context, ApiRequest request)
+    {
+        try
+        {
+            return JsonDocument.Parse(request.Body);
+        }
+        catch (JsonException)
+        {
+            await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "The received data is incorrect: the body is not valid JSON.");
+            return null;
+        }
+    }
+
+    private async Task Publish(HttpContext context, App app, IReadOnlyList<TriggerEvent> triggers)
+    {
+        var sends = new List<Task>();
+        foreach (var trigger in triggers)
+        {
+            foreach (var channel in trigger.Channels)
+            {
+                sends.Add(publisher.Publish(app.Id, channel, PusherFrame.Event(trigger.Name, channel, trigger.Data), trigger.SocketId));
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(sends);
+        }
+        catch (Exception e)
+        {
+            LogPublishFailed(logger, e, app.Id);
+            await ApiResponses.Error(context, StatusCodes.Status500InternalServerError, "A server error has occurred.");
+            return;
+        }
+
+        await ApiResponses.Json(context, StatusCodes.Status200OK, ApiResponses.Ok);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing events of app {AppId} failed")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string appId);
+}

@@ -1,0 +1,9 @@
+namespace SoketiOrleans.Gateway.Protocol;
+
+public enum ChannelType
+{
+    Public,
+    Private,
+    PrivateEncrypted,
+    Presence,
+}

@@ -1,0 +1,133 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Gateway.Channels;
+
+namespace SoketiOrleans.Gateway.Sockets;
+
+/// <summary>
+/// One client connection: its identity, its subscriptions and a bounded send queue drained by a
+/// single writer, so any thread may send without waiting for the network.
+/// </summary>
+public sealed class PusherSocket(string id, App app, WebSocket webSocket, long maxQueuedBytes)
+{
+    private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private long _queuedBytes;
+    private long _lastActivity = Environment.TickCount64;
+    private long _pingSentAt;
+    private volatile bool _discarding;
+
+    public string Id { get; } = id;
+
+    public App App { get; } = app;
+
+    /// <summary>Channel name → subscription. Touched only by the socket's own message loop.</summary>
+    internal Dictionary<string, SocketSubscription> Subscriptions { get; } = new(StringComparer.Ordinal);
+
+    public bool IsClosing { get; private set; }
+
+    /// <summary>Queues a frame; closes the socket as a slow consumer when too much is already waiting.</summary>
+    public void Send(byte[] frame)
+    {
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) > maxQueuedBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            Abandon(PusherCloseCodes.OverCapacity, "Connection closed: the client does not read fast enough");
+            return;
+        }
+
+        if (!_outbox.Writer.TryWrite(new Outgoing(frame, 0, null)))
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+        }
+    }
+
+    /// <summary>Closes after everything already queued (e.g. a <c>pusher:error</c>) is sent.</summary>
+    public void Close(int code, string reason)
+    {
+        IsClosing = true;
+        if (_outbox.Writer.TryWrite(new Outgoing(null, code, reason)))
+        {
+            _outbox.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Drops what is queued and closes as soon as the frame being written is out.</summary>
+    public void Abandon(int code, string reason)
+    {
+        _discarding = true;
+        Close(code, reason);
+    }
+
+    /// <summary>Records that the client spoke; any outstanding server ping is answered by it.</summary>
+    public void Touch()
+    {
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        Volatile.Write(ref _pingSentAt, 0);
+    }
+
+    /// <summary>Pings a socket that has been silent too long, and closes one that ignored the ping.</summary>
+    public void CheckActivity(long now, TimeSpan activityTimeout, TimeSpan pongTimeout)
+    {
+        var pingSentAt = Volatile.Read(ref _pingSentAt);
+        if (pingSentAt != 0)
+        {
+            if (now - pingSentAt >= pongTimeout.TotalMilliseconds)
+            {
+                Close(PusherCloseCodes.PongNotReceived, "Pong reply not received");
+            }
+        }
+        else if (now - Volatile.Read(ref _lastActivity) >= activityTimeout.TotalMilliseconds)
+        {
+            Volatile.Write(ref _pingSentAt, now);
+            Send(Protocol.ServerFrames.Ping);
+        }
+    }
+
+    /// <summary>The single writer: sends queued frames in order, then the close frame.</summary>
+    public async Task RunWriterAsync(CancellationToken cancellationToken)
+    {
+        var reader = _outbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken))
+            {
+                while (reader.TryRead(out var item))
+                {
+                    if (item.Frame is { } frame)
+                    {
+                        Interlocked.Add(ref _queuedBytes, -frame.Length);
+                        if (!_discarding)
+                        {
+                            await webSocket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                        }
+                    }
+                    else
+                    {
+                        await CloseOutput(item.CloseCode, item.CloseReason!, cancellationToken);
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone; the receive loop sees the same and cleans up.
+        }
+        finally
+        {
+            IsClosing = true;
+            _outbox.Writer.TryComplete();
+        }
+    }
+
+    private async Task CloseOutput(int code, string reason, CancellationToken cancellationToken)
+    {
+        if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await webSocket.CloseOutputAsync((WebSocketCloseStatus)code, reason, cancellationToken);
+        }
+    }
+
+    private readonly record struct Outgoing(byte[]? Frame, int CloseCode, string? CloseReason);
+}

@@ -1,0 +1,193 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Protocol;
+
+namespace SoketiOrleans.Gateway.Sockets;
+
+/// <summary>
+/// Runs one connection: reads whole messages (bounded in size), handles them one at a time in
+/// arrival order, and leaves every channel when the connection ends. Nothing a client sends can
+/// end more than its own connection.
+/// </summary>
+internal sealed partial class SocketSession(
+    PusherSocket socket,
+    WebSocket webSocket,
+    ChannelSubscriptions subscriptions,
+    SocketRegistry registry,
+    ILogger logger)
+{
+    private const int InitialBufferSize = 4096;
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task Run(byte[] connectionEstablished, CancellationToken aborted)
+    {
+        using var ended = new CancellationTokenSource();
+        var writer = socket.RunWriterAsync(ended.Token);
+        _ = AbortWhenCloseIsNotAnswered(writer, ended.Token);
+        registry.Add(socket);
+        socket.Send(connectionEstablished);
+        try
+        {
+            await ReceiveLoop(aborted);
+        }
+        finally
+        {
+            socket.Close(ClientCloseCode(webSocket), "");
+            await subscriptions.UnsubscribeAll(socket);
+            registry.Remove(socket);
+            await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
+            await ended.CancelAsync();
+        }
+    }
+
+    private async Task ReceiveLoop(CancellationToken aborted)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var length = 0;
+        try
+        {
+            // Reads on after the server closes, until the client answers (or is cut off), so the handshake completes.
+            while (true)
+            {
+                if (length == buffer.Length && !TryGrow(ref buffer, length))
+                {
+                    socket.Close((int)WebSocketCloseStatus.MessageTooBig,
+                        $"Message too big: at most {socket.App.MaxClientMessageBytes} bytes");
+                    return;
+                }
+
+                var result = await webSocket.ReceiveAsync(buffer.AsMemory(length), aborted);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                length += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                socket.Touch();
+                if (!socket.IsClosing)
+                {
+                    await Handle(buffer.AsMemory(0, length));
+                }
+
+                length = 0;
+                if (buffer.Length > InitialBufferSize * 16)
+                {
+                    // One big message must not keep a big buffer for the connection's lifetime.
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private bool TryGrow(ref byte[] buffer, int length)
+    {
+        var max = socket.App.MaxClientMessageBytes;
+        if (buffer.Length >= max)
+        {
+            return false;
+        }
+
+        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max, (long)buffer.Length * 2));
+        buffer.AsSpan(0, length).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        buffer = bigger;
+        return true;
+    }
+
+    private async Task Handle(ReadOnlyMemory<byte> utf8)
+    {
+        using var message = ClientMessage.Parse(utf8, out var error);
+        if (message is null)
+        {
+            socket.Send(PusherFrame.Error(PusherCloseCodes.InvalidMessage, error!));
+            return;
+        }
+
+        try
+        {
+            await Dispatch(message);
+        }
+        catch (Exception e)
+        {
+            LogHandlingFailed(logger, e, message.Event, socket.Id);
+            socket.Send(PusherFrame.Error(PusherCloseCodes.ServerError, "A server error has occurred."));
+        }
+    }
+
+    private Task Dispatch(ClientMessage message)
+    {
+        switch (message.Event)
+        {
+            case PusherEvents.Ping:
+                socket.Send(ServerFrames.Pong);
+                return Task.CompletedTask;
+            case PusherEvents.Pong:
+                return Task.CompletedTask;
+            case PusherEvents.Subscribe:
+                return subscriptions.Subscribe(socket, message);
+            case PusherEvents.Unsubscribe:
+                if (message.DataString("channel") is { } channel)
+                {
+                    return subscriptions.Unsubscribe(socket, channel);
+                }
+
+                socket.Send(PusherFrame.Error(PusherCloseCodes.InvalidMessage, "Invalid message format: pusher:unsubscribe needs data.channel as a string."));
+                return Task.CompletedTask;
+            default:
+                if (message.Event.StartsWith("client-", StringComparison.Ordinal))
+                {
+                    socket.Send(PusherFrame.Error(4301, socket.App.EnableClientMessages
+                        ? "Client events are not supported by this server yet."
+                        : "The app does not have client messaging enabled.", message.Channel));
+                }
+                else
+                {
+                    LogUnknownEvent(logger, message.Event, socket.Id);
+                }
+
+                return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Answers a client's close with its own code; otherwise a normal close.</summary>
+    private static int ClientCloseCode(WebSocket webSocket) =>
+        (int)(webSocket.CloseStatus ?? WebSocketCloseStatus.NormalClosure);
+
+    /// <summary>Once our close frame is out, a client that never answers it is cut off.</summary>
+    private async Task AbortWhenCloseIsNotAnswered(Task writer, CancellationToken ended)
+    {
+        await writer;
+        try
+        {
+            await Task.Delay(CloseHandshakeTimeout, ended);
+            webSocket.Abort();
+        }
+        catch (OperationCanceledException)
+        {
+            // The session ended normally.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Event} from socket {SocketId} failed")]
+    private static partial void LogHandlingFailed(ILogger logger, Exception exception, string @event, string socketId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored unknown event {Event} from socket {SocketId}")]
+    private static partial void LogUnknownEvent(ILogger logger, string @event, string socketId);
+}

@@ -1,0 +1,19 @@
+namespace SoketiOrleans.Channels;
+
+/// <summary>
+/// One per (app, channel), keyed by <see cref="ChannelKey"/>. Knows which gateways have
+/// subscribers and how many; fans each frame out once per gateway.
+/// </summary>
+[Alias("so.IChannelGrain")]
+public interface IChannelGrain : IGrainWithStringKey
+{
+    Task Register(GatewayRegistration registration);
+
+    Task Publish(Publication publication);
+
+    /// <summary>Sends <paramref name="frame"/> to one socket in order with the channel's stream.</summary>
+    Task Welcome(string gatewayId, string socketId, byte[] frame);
+
+    [ReadOnly]
+    Task<int> SubscriptionCount();
+}

@@ -1,0 +1,16 @@
+namespace SoketiOrleans.Protocol;
+
+/// <summary>Event names of the Pusher protocol (v7).</summary>
+public static class PusherEvents
+{
+    public const string ConnectionEstablished = "pusher:connection_established";
+    public const string Error = "pusher:error";
+    public const string Ping = "pusher:ping";
+    public const string Pong = "pusher:pong";
+    public const string Subscribe = "pusher:subscribe";
+    public const string Unsubscribe = "pusher:unsubscribe";
+    public const string SubscriptionError = "pusher:subscription_error";
+    public const string SubscriptionSucceeded = "pusher_internal:subscription_succeeded";
+    public const string MemberAdded = "pusher_internal:member_added";
+    public const string MemberRemoved = "pusher_internal:member_removed";
+}

@@ -1,0 +1,57 @@
+using SoketiOrleans.Apps;
+using SoketiOrleans.Channels;
+using SoketiOrleans.Presence;
+using SoketiOrleans.Protocol;
+
+namespace SoketiOrleans.Grains.Presence;
+
+/// <summary>
+/// The single writer of a presence channel's member list for the whole cluster, so each user is
+/// announced once when its first socket joins and once when its last leaves. Member frames and
+/// snapshots go through the channel grain, which orders them with everything else on the channel.
+/// </summary>
+[CollectionAgeLimit(Minutes = 2)]
+public sealed class PresenceGrain : Grain, IPresenceGrain
+{
+    private readonly Dictionary<string, string> _userBySocket = new(StringComparer.Ordinal);
+    private readonly PresenceMembers _members = new();
+
+    private string Channel => ChannelKey.Parse(this.GetPrimaryKeyString()).Channel;
+
+    private IChannelGrain ChannelGrain => GrainFactory.GetGrain<IChannelGrain>(this.GetPrimaryKeyString());
+
+    public async Task Join(PresenceJoin join)
+    {
+        // A repeated subscribe of the same socket only gets a fresh snapshot.
+        if (_userBySocket.TryAdd(join.SocketId, join.UserId) && _members.AddSocket(join.UserId, join.UserInfoJson))
+        {
+            await ChannelGrain.Publish(new Publication(
+                PresenceFrames.MemberAdded(Channel, join.UserId, join.UserInfoJson), join.SocketId));
+            await UserCountChanged();
+        }
+
+        await ChannelGrain.Welcome(join.GatewayId, join.SocketId, PresenceFrames.SubscriptionSucceeded(Channel, _members.Snapshot));
+    }
+
+    public async Task Leave(string socketId)
+    {
+        if (!_userBySocket.Remove(socketId, out var userId) || !_members.RemoveSocket(userId))
+        {
+            return;
+        }
+
+        await ChannelGrain.Publish(new Publication(PresenceFrames.MemberRemoved(Channel, userId), socketId));
+        await UserCountChanged();
+    }
+
+    public Task<int> UserCount() => Task.FromResult(_members.Count);
+
+    public Task<string[]> UserIds() => Task.FromResult(_members.Snapshot.Select(m => m.Key).ToArray());
+
+    private Task UserCountChanged()
+    {
+        DelayDeactivation(_members.Count > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
+        var (appId, channel) = ChannelKey.Parse(this.GetPrimaryKeyString());
+        return GrainFactory.GetGrain<IAppGrain>(appId).SetUserCount(channel, _members.Count);
+    }
+}

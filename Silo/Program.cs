@@ -1,0 +1,39 @@
+using System.Net;
+using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Silo;
+
+SoketiOptions options;
+try
+{
+    options = ConfigLoader.Load(args, ConfigLoader.ProcessEnvironment());
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+ServerLogging.Configure(builder.Logging, options.Debug);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = options.HttpRequestLimitBytes;
+    if (options.Host == "localhost")
+    {
+        kestrel.ListenLocalhost(options.Port);
+    }
+    else
+    {
+        kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+    }
+});
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
+builder.UseOrleans(silo => LocalClustering.Configure(silo, options.Orleans));
+builder.Services.AddSoketiGateway(options);
+
+var app = builder.Build();
+app.MapSoketiGateway();
+ServerLogging.Started(app, options);
+await app.RunAsync();
+return 0;
