@@ -3,7 +3,7 @@ using SoketiOrleans.Gateway.Configuration;
 namespace SoketiOrleans.Silo;
 
 /// <summary>
-/// One line per event on the console, quiet in steady state: Orleans and ASP.NET Core only speak up
+/// One line per event on the console, quiet in steady state: Orleans, ASP.NET Core and their libraries only speak up
 /// about problems; <c>debug</c> turns this server's own categories to Debug.
 /// </summary>
 internal static partial class ServerLogging
@@ -17,9 +17,7 @@ internal static partial class ServerLogging
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
             console.UseUtcTimestamp = true;
         });
-        logging.SetMinimumLevel(LogLevel.Information);
-        logging.AddFilter("Orleans", LogLevel.Warning);
-        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("SoketiOrleans", debug ? LogLevel.Debug : LogLevel.Information);
     }
 

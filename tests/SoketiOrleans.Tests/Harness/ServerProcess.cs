@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SoketiOrleans.Tests.Harness;
+
+/// <summary>
+/// The real server binary, started as users start it (environment variables and an optional
+/// --config file), on free loopback ports. Disposing kills it by PID.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process, int port, int siloPort)
+    {
+        _process = process;
+        Port = port;
+        SiloPort = siloPort;
+    }
+
+    public int Port { get; }
+
+    public int SiloPort { get; }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public Uri HttpUri => new($"http://127.0.0.1:{Port}");
+
+    public Uri WebSocketUri(string appKey = "app-key", string query = "protocol=7&client=js&version=8.4.0") =>
+        new($"ws://127.0.0.1:{Port}/app/{appKey}?{query}");
+
+    /// <summary>Path of the built server (Silo) assembly, in the same configuration as these tests.</summary>
+    public static string ServerAssembly
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("SOKETI_ORLEANS_DLL") is { Length: > 0 } overridden)
+            {
+                return overridden;
+            }
+
+            var testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar); // …/tests/SoketiOrleans.Tests/bin/<Configuration>/net10.0
+            var configuration = new DirectoryInfo(testBin).Parent!.Name;
+            var root = new DirectoryInfo(testBin);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "SoketiOrleans.sln")))
+            {
+                root = root.Parent;
+            }
+
+            return Path.Combine(root!.FullName, "Silo", "bin", configuration, "net10.0", "SoketiOrleans.Silo.dll");
+        }
+    }
+
+    /// <summary>Starts and waits until <c>/ready</c> answers.</summary>
+    /// <param name="environment">SOKETI_* variables; host, port and silo port are filled in unless given.</param>
+    public static async Task<ServerProcess> Start(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    {
+        var server = Launch(environment, args);
+        try
+        {
+            await server.WaitUntilReady();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts without waiting: for start-ups that are expected to fail.</summary>
+    public static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    {
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        var port = env.TryGetValue("SOKETI_PORT", out var p) ? int.Parse(p) : FreePort.Next();
+        var siloPort = env.TryGetValue("SOKETI_ORLEANS_SILO_PORT", out var s) ? int.Parse(s) : FreePort.Next();
+        env.TryAdd("SOKETI_HOST", "127.0.0.1");
+        env["SOKETI_PORT"] = port.ToString();
+        env["SOKETI_ORLEANS_SILO_PORT"] = siloPort.ToString();
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(ServerAssembly);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SOKETI_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var server = new ServerProcess(process, port, siloPort);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    public async Task<int> WaitForExit(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    /// <summary>Asks the server to stop as an operator would (SIGTERM).</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+        }
+    }
+
+    private async Task WaitUntilReady()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri(HttpUri, "/ready"))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // not answering yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The server did not become ready:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // never started
+        }
+
+        _process.Dispose();
+    }
+}

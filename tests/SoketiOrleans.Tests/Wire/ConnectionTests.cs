@@ -1,0 +1,41 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+public sealed class ConnectionTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private ServerProcess Server => fixture.Server;
+
+    [Fact]
+    public async Task Connection_established_carries_socket_id_and_activity_timeout_as_a_json_string()
+    {
+        await using var client = await RawPusherClient.Open(Server.WebSocketUri());
+        var frame = await client.NextJson();
+
+        Assert.Equal("pusher:connection_established", frame.GetProperty("event").GetString());
+        var data = JsonDocument.Parse(frame.GetProperty("data").GetString()!).RootElement;
+        Assert.Matches(new Regex(@"^\d+\.\d+$"), data.GetProperty("socket_id").GetString());
+        Assert.Equal(30, data.GetProperty("activity_timeout").GetInt32());
+    }
+
+    [Fact]
+    public async Task Unknown_app_key_gets_error_4001_then_close_4001()
+    {
+        await using var client = await RawPusherClient.Open(Server.WebSocketUri("no-such-key"));
+
+        Assert.Equal("""{"event":"pusher:error","data":{"code":4001,"message":"App key no-such-key does not exist."}}""", await client.Next());
+        Assert.Equal((WebSocketCloseStatus)4001, (await client.WaitForClose()).Status);
+    }
+
+    [Fact]
+    public async Task Ping_gets_pong()
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+        await client.SendText("""{"event":"pusher:ping","data":{}}""");
+
+        Assert.Equal("""{"event":"pusher:pong","data":{}}""", await client.Next());
+    }
+}
