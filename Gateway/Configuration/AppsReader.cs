@@ -87,7 +87,7 @@ internal static class AppsReader
         public bool Bool(bool fallback, params string[] names)
         {
             var (name, node) = Find(names);
-            if (node is null)
+            if (IsBlank(node))
             {
                 return fallback;
             }
@@ -105,7 +105,7 @@ internal static class AppsReader
         public int Limit(int fallback, params string[] names)
         {
             var (name, node) = Find(names);
-            if (node is null)
+            if (IsBlank(node))
             {
                 return fallback;
             }
@@ -122,7 +122,7 @@ internal static class AppsReader
         public double Size(double fallback, params string[] names)
         {
             var (name, node) = Find(names);
-            if (node is null)
+            if (IsBlank(node))
             {
                 return fallback;
             }
@@ -152,7 +152,7 @@ internal static class AppsReader
                 }
             }
 
-            if (node is null)
+            if (IsBlank(node))
             {
                 return [];
             }
@@ -166,20 +166,31 @@ internal static class AppsReader
             return [];
         }
 
-        /// <summary>soketi's rule: the last alias that holds a value other than null or "" wins.</summary>
+        /// <summary>
+        /// soketi's rule: the last alias that holds a value other than null or "" wins; a blank value
+        /// counts as not set (it is still returned when nothing else is, so required fields can name it).
+        /// </summary>
         private (string Name, JsonNode? Node) Find(string[] names)
         {
             (string Name, JsonNode? Node) found = (names[0], null);
+            (string Name, JsonNode? Node)? blank = null;
             foreach (var name in names)
             {
                 var node = app[name];
-                if (node is not null && !(node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == ""))
+                if (IsBlank(node))
+                {
+                    blank ??= node is null ? null : (name, node);
+                }
+                else
                 {
                     found = (name, node);
                 }
             }
 
-            return found;
+            return found.Node is null && blank is { } b ? b : found;
         }
+
+        private static bool IsBlank(JsonNode? node) =>
+            node is null || (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == "");
     }
 }
