@@ -6,7 +6,8 @@ using SoketiOrleans.Silo;
 SoketiOptions options;
 try
 {
-    options = ConfigLoader.Load(args, ConfigLoader.ProcessEnvironment());
+    var environment = DotEnvFile.Merge(ConfigLoader.ProcessEnvironment(), Path.Combine(Environment.CurrentDirectory, ".env"));
+    options = ConfigLoader.Load(args, environment);
 }
 catch (ConfigurationException e)
 {

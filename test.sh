@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: a Release build, the xunit suite (unit tests, grains on a
+# 2-silo TestCluster, wire tests against the real server binary, a 2-process cluster), then the
+# end-to-end suite driving the real binary with the npm packages pusher-js and pusher.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2
+  exit 1
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  as_root apt-get update
+  as_root apt-get install -y nodejs npm
+fi
+
+dotnet build SoketiOrleans.sln -c Release
+dotnet test SoketiOrleans.sln -c Release --no-build
+
+export SOKETI_ORLEANS_DLL="$PWD/Silo/bin/Release/net10.0/SoketiOrleans.Silo.dll"
+cd tests/e2e
+npm ci --no-audit --no-fund
+npm test
