@@ -75,66 +75,32 @@ internal static class AppsReader
         public string RequiredString(params string[] names)
         {
             var (name, node) = Find(names);
-            if (ConfigValue.TryString(node, out var value) && value.Length > 0)
+            if (node is null)
             {
-                return value;
+                options.Problem($"{path}.{name}", null, "a non-empty string");
+                return "";
             }
 
-            options.Problem($"{path}.{name}", node, "a non-empty string");
-            return "";
+            return Read(name, node, "", "a non-empty string", (JsonNode n, out string v) => ConfigValue.TryString(n, out v) && v.Length > 0);
         }
 
-        public bool Bool(bool fallback, params string[] names)
-        {
-            var (name, node) = Find(names);
-            if (IsBlank(node))
-            {
-                return fallback;
-            }
-
-            if (ConfigValue.TryBool(node, out var value))
-            {
-                return value;
-            }
-
-            options.Problem($"{path}.{name}", node, "true or false (or 1/0)");
-            return fallback;
-        }
+        public bool Bool(bool fallback, params string[] names) => Optional(names, fallback, "true or false (or 1/0)", ConfigValue.TryBool);
 
         /// <summary>An integer limit: -1 (unlimited) or at least 0.</summary>
-        public int Limit(int fallback, params string[] names)
+        public int Limit(int fallback, params string[] names) => Optional(names, fallback, "an integer, -1 for no limit",
+            (JsonNode n, out int v) => ConfigValue.TryInt(n, out v) && v >= -1);
+
+        public double Size(double fallback, params string[] names) => Optional(names, fallback, "a positive number",
+            (JsonNode n, out double v) => ConfigValue.TryDouble(n, out v) && v > 0);
+
+        private T Optional<T>(string[] names, T fallback, string allowed, ConfigValue.Parser<T> parse)
         {
             var (name, node) = Find(names);
-            if (IsBlank(node))
-            {
-                return fallback;
-            }
-
-            if (ConfigValue.TryInt(node, out var value) && value >= -1)
-            {
-                return value;
-            }
-
-            options.Problem($"{path}.{name}", node, "an integer, -1 for no limit");
-            return fallback;
+            return Read(name, IsBlank(node) ? null : node, fallback, allowed, parse);
         }
 
-        public double Size(double fallback, params string[] names)
-        {
-            var (name, node) = Find(names);
-            if (IsBlank(node))
-            {
-                return fallback;
-            }
-
-            if (ConfigValue.TryDouble(node, out var value) && value > 0)
-            {
-                return value;
-            }
-
-            options.Problem($"{path}.{name}", node, "a positive number");
-            return fallback;
-        }
+        private T Read<T>(string name, JsonNode? node, T fallback, string allowed, ConfigValue.Parser<T> parse) =>
+            options.Read($"{path}.{name}", node, fallback, allowed, parse);
 
         /// <summary>A JSON array of strings, or a JSON-encoded one (as an env var or SQL column holds it).</summary>
         public IReadOnlyList<string> Strings(params string[] names)
@@ -152,18 +118,7 @@ internal static class AppsReader
                 }
             }
 
-            if (IsBlank(node))
-            {
-                return [];
-            }
-
-            if (node is JsonArray array && array.All(e => e is JsonValue s && s.GetValueKind() == JsonValueKind.String))
-            {
-                return array.Select(e => e!.GetValue<string>()).ToArray();
-            }
-
-            options.Problem($"{path}.{name}", node, "an array of strings");
-            return [];
+            return Read<IReadOnlyList<string>>(name, IsBlank(node) ? null : node, [], "an array of strings", ConfigValue.TryStrings);
         }
 
         /// <summary>

@@ -155,10 +155,10 @@ public static class ConfigLoader
             MaxChannelNameLength = r.Int("channelLimits.maxNameLength", 1, int.MaxValue, 200),
             MaxEventChannelsAtOnce = r.Int("eventLimits.maxChannelsAtOnce", 1, int.MaxValue, 100),
             MaxEventNameLength = r.Int("eventLimits.maxNameLength", 1, int.MaxValue, 200),
-            MaxEventPayloadInKb = PositiveNumber(r, "eventLimits.maxPayloadInKb", 100),
+            MaxEventPayloadInKb = r.PositiveNumber("eventLimits.maxPayloadInKb", 100),
             MaxEventBatchSize = r.Int("eventLimits.maxBatchSize", 1, int.MaxValue, 10),
             MaxPresenceMembersPerChannel = r.Int("presence.maxMembersPerChannel", 1, int.MaxValue, 100),
-            MaxPresenceMemberSizeInKb = PositiveNumber(r, "presence.maxMemberSizeInKb", 2),
+            MaxPresenceMemberSizeInKb = r.PositiveNumber("presence.maxMemberSizeInKb", 2),
         };
 
         var apps = AppsReader.Read(r, appDefaults);
@@ -173,7 +173,7 @@ public static class ConfigLoader
                 TimeSpan.FromSeconds(r.Int("websockets.activityTimeout", 1, 3600, 30)),
                 TimeSpan.FromSeconds(r.Int("websockets.pongTimeout", 1, 3600, 30)),
                 r.Int("websockets.maxBackpressureInKb", 1, int.MaxValue, 1024) * 1024L),
-            HttpRequestLimitBytes = (long)(PositiveNumber(r, "httpApi.requestLimitInMb", 100) * 1024 * 1024),
+            HttpRequestLimitBytes = (long)(r.PositiveNumber("httpApi.requestLimitInMb", 100) * 1024 * 1024),
             Orleans = new OrleansOptions(
                 r.Int("orleans.siloPort", 0, 65535, 0),
                 r.Int("orleans.primarySiloPort", 0, 65535, 0),
@@ -198,23 +198,6 @@ public static class ConfigLoader
         }
 
         return warnings;
-    }
-
-    private static double PositiveNumber(OptionsReader r, string path, double fallback)
-    {
-        var node = r.Node(path);
-        if (node is null)
-        {
-            return fallback;
-        }
-
-        if (ConfigValue.TryDouble(node, out var value) && value > 0)
-        {
-            return value;
-        }
-
-        r.Problem(path, node, "a positive number");
-        return fallback;
     }
 
     private static string Host(OptionsReader r)

@@ -10,6 +10,8 @@ namespace SoketiOrleans.Gateway.Configuration;
 /// </summary>
 internal static class ConfigValue
 {
+    public delegate bool Parser<T>(JsonNode node, out T value);
+
     public static bool TryString(JsonNode? node, out string value)
     {
         value = "";
@@ -79,6 +81,18 @@ internal static class ConfigValue
             default:
                 return false;
         }
+    }
+
+    public static bool TryStrings(JsonNode? node, out IReadOnlyList<string> value)
+    {
+        value = [];
+        if (node is not JsonArray array || !array.All(e => e is JsonValue v && v.GetValueKind() == JsonValueKind.String))
+        {
+            return false;
+        }
+
+        value = array.Select(e => e!.GetValue<string>()).ToArray();
+        return true;
     }
 
     /// <summary>The value as the message shows it; null for a missing key.</summary>

@@ -13,54 +13,33 @@ internal sealed class OptionsReader(JsonObject root)
 
     public JsonNode? Node(string path) => ConfigTree.Get(root, path);
 
-    public string String(string path, string fallback = "")
+    public string String(string path, string fallback = "") =>
+        Read(path, Node(path), fallback, "a string", ConfigValue.TryString);
+
+    public int Int(string path, int min, int max, int fallback) =>
+        Read(path, Node(path), fallback, max == int.MaxValue ? $"an integer of at least {min}" : $"an integer from {min} to {max}",
+            (JsonNode n, out int v) => ConfigValue.TryInt(n, out v) && v >= min && v <= max);
+
+    public bool Bool(string path, bool fallback = false) =>
+        Read(path, Node(path), fallback, "true or false (or 1/0)", ConfigValue.TryBool);
+
+    public double PositiveNumber(string path, double fallback) =>
+        Read(path, Node(path), fallback, "a positive number", (JsonNode n, out double v) => ConfigValue.TryDouble(n, out v) && v > 0);
+
+    /// <summary>The parsed value; the fallback when <paramref name="node"/> is absent or (recorded as a problem) invalid.</summary>
+    public T Read<T>(string path, JsonNode? node, T fallback, string allowed, ConfigValue.Parser<T> parse)
     {
-        var node = Node(path);
         if (node is null)
         {
             return fallback;
         }
 
-        if (ConfigValue.TryString(node, out var value))
+        if (parse(node, out var value))
         {
             return value;
         }
 
-        Problem(path, node, "a string");
-        return fallback;
-    }
-
-    public int Int(string path, int min, int max, int fallback)
-    {
-        var node = Node(path);
-        if (node is null)
-        {
-            return fallback;
-        }
-
-        if (ConfigValue.TryInt(node, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        Problem(path, node, max == int.MaxValue ? $"an integer of at least {min}" : $"an integer from {min} to {max}");
-        return fallback;
-    }
-
-    public bool Bool(string path, bool fallback = false)
-    {
-        var node = Node(path);
-        if (node is null)
-        {
-            return fallback;
-        }
-
-        if (ConfigValue.TryBool(node, out var value))
-        {
-            return value;
-        }
-
-        Problem(path, node, "true or false (or 1/0)");
+        Problem(path, node, allowed);
         return fallback;
     }
 
