@@ -19,6 +19,9 @@ internal static partial class ServerLogging
         });
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("SoketiOrleans", debug ? LogLevel.Debug : LogLevel.Information);
+
+        // Its first check after start-up always reports a stall of however long the machine has been up.
+        logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
     }
 
     public static void Started(WebApplication app, SoketiOptions options)
