@@ -6,23 +6,26 @@ namespace SoketiOrleans.Gateway.Channels;
 
 /// <summary>
 /// This gateway's sockets in one channel, and its registration with the channel grain. The grain
-/// hears only the socket count (absolute, one call in flight at a time), never about single sockets.
-/// A joining socket stays pending, receiving nothing, until the gateway is registered and the
-/// socket has been sent its <c>subscription_succeeded</c>.
+/// hears only the socket count (absolute, one call in flight at a time, later changes coalesced),
+/// never about single sockets. A joining socket stays pending, receiving nothing, until the grain
+/// has acknowledged a count that includes it and the socket has been sent its
+/// <c>subscription_succeeded</c>, so the HTTP API already counts a socket that has been told it is
+/// subscribed.
 /// </summary>
 public sealed partial class LocalChannel
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PusherSocket> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PusherSocket> _pending = new(StringComparer.Ordinal);
+    private readonly List<(long Version, TaskCompletionSource Reported)> _waiters = [];
     private readonly ReorderBuffer _order = new();
     private readonly Action<ChannelDelivery> _dispatch;
     private readonly LocalChannelIndex _index;
     private readonly GatewayIdentity _gateway;
     private readonly IChannelGrain _grain;
     private readonly ILogger _logger;
-    private TaskCompletionSource _registered = NewRegistered();
     private long _registration;
+    private long _version;
     private int _reportedCount;
     private bool _syncing;
     private bool _retired;
@@ -42,12 +45,12 @@ public sealed partial class LocalChannel
     private int SocketCount => _active.Count + _pending.Count;
 
     /// <summary>
-    /// Adds the socket as pending. The task completes once the channel grain knows this gateway has
-    /// subscribers; null means this instance was retired and the caller must take a fresh one.
+    /// Adds the socket as pending. The task completes once the channel grain has a count that
+    /// includes it; null means this instance was retired and the caller must take a fresh one.
     /// </summary>
     internal Task? Join(PusherSocket socket)
     {
-        Task registered;
+        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
             if (_retired)
@@ -56,11 +59,11 @@ public sealed partial class LocalChannel
             }
 
             _pending[socket.Id] = socket;
-            registered = _registered.Task;
+            _waiters.Add((++_version, reported));
         }
 
-        SyncIfNeeded();
-        return registered;
+        Sync();
+        return reported.Task;
     }
 
     /// <summary>Makes a pending socket a subscriber, its <c>subscription_succeeded</c> first.</summary>
@@ -84,9 +87,11 @@ public sealed partial class LocalChannel
             {
                 return;
             }
+
+            _version++;
         }
 
-        SyncIfNeeded();
+        Sync();
     }
 
     internal void Deliver(ChannelDelivery delivery)
@@ -138,11 +143,11 @@ public sealed partial class LocalChannel
         }
     }
 
-    private void SyncIfNeeded()
+    private void Sync()
     {
         lock (_gate)
         {
-            if (_syncing || SocketCount == _reportedCount)
+            if (_syncing)
             {
                 return;
             }
@@ -153,18 +158,22 @@ public sealed partial class LocalChannel
         _ = SyncLoop();
     }
 
-    /// <summary>Reports the socket count until the grain's copy matches; one call in flight at a time.</summary>
+    /// <summary>Reports the socket count until the grain's copy matches the latest change; one call in flight at a time.</summary>
     private async Task SyncLoop()
     {
         while (true)
         {
             GatewayRegistration registration;
+            long version;
             lock (_gate)
             {
+                version = _version;
                 var count = SocketCount;
                 if (count == _reportedCount)
                 {
+                    // The grain already holds this count: every change so far is reported.
                     _syncing = false;
+                    Reported(version);
                     if (count == 0)
                     {
                         _retired = true;
@@ -181,12 +190,6 @@ public sealed partial class LocalChannel
                     _order.Reset();
                 }
 
-                if (count == 0)
-                {
-                    // Sockets joining while the gateway unregisters must wait for the next registration.
-                    _registered = NewRegistered();
-                }
-
                 registration = new GatewayRegistration(_gateway.Id, _gateway.Observer, _registration, count);
             }
 
@@ -196,31 +199,37 @@ public sealed partial class LocalChannel
             }
             catch (Exception e)
             {
-                TaskCompletionSource failed;
+                List<TaskCompletionSource> failed;
                 lock (_gate)
                 {
                     _syncing = false;
-                    failed = _registered;
-                    _registered = NewRegistered();
+                    failed = _waiters.Select(w => w.Reported).ToList();
+                    _waiters.Clear();
                 }
 
                 LogRegistrationFailed(_logger, e, Key, registration.SocketCount);
-                failed.TrySetException(e);
+                failed.ForEach(w => w.TrySetException(e));
                 return;
             }
 
             lock (_gate)
             {
                 _reportedCount = registration.SocketCount;
-                if (_reportedCount > 0)
-                {
-                    _registered.TrySetResult();
-                }
+                Reported(version);
             }
         }
     }
 
-    private static TaskCompletionSource NewRegistered() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Releases the joins whose change is included in what the grain has acknowledged. Under the lock.</summary>
+    private void Reported(long version)
+    {
+        foreach (var waiter in _waiters.Where(w => w.Version <= version))
+        {
+            waiter.Reported.TrySetResult();
+        }
+
+        _waiters.RemoveAll(w => w.Version <= version);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registering {SocketCount} sockets of channel {ChannelKey} failed")]
     private static partial void LogRegistrationFailed(ILogger logger, Exception exception, string channelKey, int socketCount);
