@@ -1,0 +1,45 @@
+// One server (or one two-process cluster) per test file; clients are disconnected after each test.
+import { after, afterEach, before } from 'node:test';
+import { disconnectAll } from './pusher.mjs';
+import { startCluster, startServer } from './server.mjs';
+
+const OUTPUT_TAIL_CHARS = 8_000;
+
+/** Registers the hooks; `servers[0]` (…) are set once `before` ran. */
+function useServers(start) {
+  const servers = [];
+  before(async () => {
+    servers.push(...await start());
+  });
+  afterEach(t => {
+    disconnectAll();
+    if (!t.passed) {
+      for (const server of servers) {
+        t.diagnostic(`output of the server on port ${server.port} (pid ${server.pid}):`);
+        for (const line of server.output.slice(-OUTPUT_TAIL_CHARS).split('\n')) {
+          t.diagnostic(line);
+        }
+      }
+    }
+  });
+  after(async () => {
+    disconnectAll();
+    await Promise.all(servers.map(server => server.stop()));
+  });
+  return servers;
+}
+
+/** A single server process for the current file. */
+export function useServer() {
+  const servers = useServers(async () => [await startServer()]);
+  return { get server() { return servers[0]; } };
+}
+
+/** Process A and process B joined to A's cluster, for the current file. */
+export function useCluster() {
+  const servers = useServers(startCluster);
+  return {
+    get a() { return servers[0]; },
+    get b() { return servers[1]; },
+  };
+}
