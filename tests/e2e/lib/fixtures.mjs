@@ -1,18 +1,25 @@
-// One server (or one two-process cluster) per test file; clients are disconnected after each test.
+// One server (or one two-process cluster) per test file; clients are disconnected after each test
+// (or, with shareClients, once after the file so tests can read state that `setup` made).
 import { after, afterEach, before } from 'node:test';
 import { disconnectAll } from './pusher.mjs';
 import { startCluster, startServer } from './server.mjs';
 
 const OUTPUT_TAIL_CHARS = 8_000;
 
-/** Registers the hooks; `servers[0]` (…) are set once `before` ran. */
-function useServers(start) {
+/**
+ * Registers the hooks; `servers[0]` (…) are set once `before` ran. `setup(...servers)` runs in the
+ * same hook, as a second root-level `before` would run concurrently with it in Node 20.
+ */
+function useServers(start, { shareClients = false, setup = async () => {} } = {}) {
   const servers = [];
   before(async () => {
     servers.push(...await start());
+    await setup(...servers);
   });
   afterEach(t => {
-    disconnectAll();
+    if (!shareClients) {
+      disconnectAll();
+    }
     if (!t.passed) {
       for (const server of servers) {
         t.diagnostic(`output of the server on port ${server.port} (pid ${server.pid}):`);
@@ -30,14 +37,14 @@ function useServers(start) {
 }
 
 /** A single server process for the current file. */
-export function useServer() {
-  const servers = useServers(async () => [await startServer()]);
+export function useServer(options) {
+  const servers = useServers(async () => [await startServer()], options);
   return { get server() { return servers[0]; } };
 }
 
 /** Process A and process B joined to A's cluster, for the current file. */
-export function useCluster() {
-  const servers = useServers(startCluster);
+export function useCluster(options) {
+  const servers = useServers(startCluster, options);
   return {
     get a() { return servers[0]; },
     get b() { return servers[1]; },

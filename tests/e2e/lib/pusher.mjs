@@ -24,6 +24,21 @@ export function serverSdk(server, overrides = {}) {
   });
 }
 
+/** A read of the HTTP API through the SDK, e.g. `{ path: '/channels' }`: resolves with `{ status, body }`. */
+export async function apiGet(server, request) {
+  const response = await serverSdk(server).get(request);
+  return { status: response.status, body: await response.json() };
+}
+
+/**
+ * Waits until the HTTP API of `server` counts `count` subscriptions on `channelName`: a gateway
+ * reports further sockets on a channel it already serves after their subscription_succeeded.
+ */
+export function subscriptionCountIs(server, channelName, count) {
+  return eventually(`${channelName} has ${count} subscriptions`,
+    async () => (await apiGet(server, { path: `/channels/${channelName}` })).body.subscription_count === count);
+}
+
 /**
  * A pusher-js client on `server`; private and presence channels are authorized in-process by
  * `authSdk.authorizeChannel` (with `presenceData` for presence channels).
@@ -145,6 +160,17 @@ export function record(bindable, eventName) {
       });
     },
   };
+}
+
+/** Polls `check` (async, truthy when done) until it holds. */
+export async function eventually(description, check) {
+  const deadline = Date.now() + WAIT_MS;
+  while (!await check()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${WAIT_MS} ms waiting until ${description}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
 }
 
 /** The only fixed wait: a short window in which something must NOT arrive. */
