@@ -31,7 +31,10 @@ function useServers(start, { shareClients = false, setup = async () => {} } = {}
   });
   after(async () => {
     disconnectAll();
-    await Promise.all(servers.map(server => server.stop()));
+    // Joined processes first: the first one holds the cluster's membership table.
+    for (const server of [...servers].reverse()) {
+      await server.stop();
+    }
   });
   return servers;
 }

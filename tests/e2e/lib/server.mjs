@@ -84,8 +84,14 @@ class ServerProcess {
     this.url = `http://127.0.0.1:${port}`;
     child.stdout.setEncoding('utf8').on('data', chunk => this.#output.push(chunk));
     child.stderr.setEncoding('utf8').on('data', chunk => this.#output.push(chunk));
+    // Should the test process end without `stop` (a crash), the server must not outlive it.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     this.#exited = new Promise(resolveExit => {
-      child.once('exit', (code, signal) => resolveExit({ code, signal }));
+      child.once('exit', (code, signal) => {
+        process.off('exit', killOnExit);
+        resolveExit({ code, signal });
+      });
       child.once('error', error => {
         this.#output.push(`spawn failed: ${error.message}\n`);
         resolveExit({ code: null, signal: null });
