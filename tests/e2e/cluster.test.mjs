@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useCluster } from './lib/fixtures.mjs';
-import { apiGet, connect, nextEvent, record, serverSdk, silence, subscribe, subscriptionCountIs } from './lib/pusher.mjs';
+import { apiGet, connect, connectAndSubscribe, nextEvent, record, serverSdk, silence, subscribe, subscriptionCountIs } from './lib/pusher.mjs';
 
 // Process A, and process B joined to A's cluster: two silos, two gateways on different ports.
 const fixture = useCluster();
@@ -10,13 +10,13 @@ const ada = { user_id: 1001, user_info: { name: 'Ada' } };
 const bob = { user_id: '2002', user_info: { name: 'Bob' } };
 const bobInfo = { id: '2002', info: { name: 'Bob' } };
 
-async function join(server, presenceData, channelName) {
-  return subscribe(await connect(server, { presenceData }), channelName);
+function join(server, presenceData, channelName) {
+  return connectAndSubscribe(server, channelName, { presenceData });
 }
 
 test('an event triggered through A reaches a client on B, and through B a client on A', async () => {
-  const onA = await subscribe(await connect(fixture.a), 'cluster-news');
-  const onB = await subscribe(await connect(fixture.b), 'cluster-news');
+  const onA = await connectAndSubscribe(fixture.a, 'cluster-news');
+  const onB = await connectAndSubscribe(fixture.b, 'cluster-news');
   const fromAtoB = nextEvent(onB, 'from-a');
   const fromBtoA = nextEvent(onA, 'from-b');
 

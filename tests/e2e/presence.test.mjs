@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useServer } from './lib/fixtures.mjs';
-import { connect, nextEvent, record, silence, subscribe, subscriptionCountIs } from './lib/pusher.mjs';
+import { connect, connectAndSubscribe, nextEvent, record, silence, subscribe, subscriptionCountIs } from './lib/pusher.mjs';
 
 const fixture = useServer();
 
@@ -9,7 +9,7 @@ const ada = { user_id: 1001, user_info: { name: 'Ada' } };
 const bob = { user_id: '2002', user_info: { name: 'Bob', roles: ['admin'] } };
 
 function join(presenceData, channelName) {
-  return connect(fixture.server, { presenceData }).then(client => subscribe(client, channelName));
+  return connectAndSubscribe(fixture.server, channelName, { presenceData });
 }
 
 /** What members.each yields, in order. */
@@ -18,7 +18,6 @@ function eachMember(members) {
   members.each(member => yielded.push(member));
   return yielded;
 }
-
 
 test('subscription_succeeded gives count, me and each; member ids are strings', async () => {
   const client = await connect(fixture.server, { presenceData: ada });

@@ -4,10 +4,10 @@ import PusherServer from 'pusher';
 import WebSocket from 'ws';
 import { APP } from './server.mjs';
 
-export const WAIT_MS = 5_000;
+const WAIT_MS = 5_000;
 
 /** How long to listen before concluding that something did not arrive. */
-export const SILENCE_MS = 300;
+const SILENCE_MS = 300;
 
 const clients = new Set();
 
@@ -69,6 +69,11 @@ export async function connect(server, options) {
   const client = createClient(server, options);
   await waitForState(client, 'connected');
   return client;
+}
+
+/** A new connected client subscribed to `channelName`: resolves with the channel. */
+export async function connectAndSubscribe(server, channelName, options) {
+  return subscribe(await connect(server, options), channelName);
 }
 
 /**
