@@ -1,0 +1,55 @@
+// One server (or one two-process cluster) per test file; clients are disconnected after each test
+// (or, with shareClients, once after the file so tests can read state that `setup` made).
+import { after, afterEach, before } from 'node:test';
+import { disconnectAll } from './pusher.mjs';
+import { startCluster, startServer } from './server.mjs';
+
+const OUTPUT_TAIL_CHARS = 8_000;
+
+/**
+ * Registers the hooks; `servers[0]` (…) are set once `before` ran. `setup(...servers)` runs in the
+ * same hook, as a second root-level `before` would run concurrently with it in Node 20.
+ */
+function useServers(start, { shareClients = false, setup = async () => {} } = {}) {
+  const servers = [];
+  before(async () => {
+    servers.push(...await start());
+    await setup(...servers);
+  });
+  afterEach(t => {
+    if (!shareClients) {
+      disconnectAll();
+    }
+    if (!t.passed) {
+      for (const server of servers) {
+        t.diagnostic(`output of the server on port ${server.port} (pid ${server.pid}):`);
+        for (const line of server.output.slice(-OUTPUT_TAIL_CHARS).split('\n')) {
+          t.diagnostic(line);
+        }
+      }
+    }
+  });
+  after(async () => {
+    disconnectAll();
+    // Joined processes first: the first one holds the cluster's membership table.
+    for (const server of [...servers].reverse()) {
+      await server.stop();
+    }
+  });
+  return servers;
+}
+
+/** A single server process for the current file. */
+export function useServer(options) {
+  const servers = useServers(async () => [await startServer()], options);
+  return { get server() { return servers[0]; } };
+}
+
+/** Process A and process B joined to A's cluster, for the current file. */
+export function useCluster(options) {
+  const servers = useServers(startCluster, options);
+  return {
+    get a() { return servers[0]; },
+    get b() { return servers[1]; },
+  };
+}

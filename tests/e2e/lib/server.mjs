@@ -1,0 +1,145 @@
+// The real server binary as a child process on free loopback ports.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The default app (soketi's SOKETI_DEFAULT_APP_* variables), set explicitly on every server. */
+export const APP = Object.freeze({ id: 'app-id', key: 'app-key', secret: 'app-secret' });
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+const serverDll = process.env.SOKETI_ORLEANS_DLL
+  || resolve(dirname(fileURLToPath(import.meta.url)), '../../../Silo/bin/Release/net10.0/SoketiOrleans.Silo.dll');
+
+/** A port the OS just handed out on 127.0.0.1 (bound to port 0, then released). */
+export async function freePort() {
+  const listener = createServer();
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  const { port } = listener.address();
+  listener.close();
+  await once(listener, 'close');
+  return port;
+}
+
+/**
+ * Starts the server and waits until GET /ready answers 200.
+ * @param {Record<string, string>} [env] extra SOKETI_* variables (e.g. SOKETI_ORLEANS_PRIMARY_SILO_PORT)
+ */
+export async function startServer(env = {}) {
+  const port = await freePort();
+  const siloPort = await freePort();
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SOKETI_')));
+  const child = spawn('dotnet', [serverDll], {
+    cwd: tmpdir(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...inherited,
+      SOKETI_HOST: '127.0.0.1',
+      SOKETI_PORT: String(port),
+      SOKETI_ORLEANS_SILO_PORT: String(siloPort),
+      SOKETI_DEFAULT_APP_ID: APP.id,
+      SOKETI_DEFAULT_APP_KEY: APP.key,
+      SOKETI_DEFAULT_APP_SECRET: APP.secret,
+      ...env,
+    },
+  });
+
+  const server = new ServerProcess(child, port, siloPort);
+  try {
+    await server.waitUntilReady();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/** Process A, then process B joined to A's silo: one cluster of two silos with two gateways. */
+export async function startCluster() {
+  const a = await startServer();
+  try {
+    const b = await startServer({ SOKETI_ORLEANS_PRIMARY_SILO_PORT: String(a.siloPort) });
+    return [a, b];
+  } catch (error) {
+    await a.stop();
+    throw error;
+  }
+}
+
+class ServerProcess {
+  #child;
+  #output = [];
+  #exited;
+
+  constructor(child, port, siloPort) {
+    this.#child = child;
+    this.port = port;
+    this.siloPort = siloPort;
+    this.pid = child.pid;
+    this.url = `http://127.0.0.1:${port}`;
+    child.stdout.setEncoding('utf8').on('data', chunk => this.#output.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', chunk => this.#output.push(chunk));
+    // Should the test process end without `stop` (a crash), the server must not outlive it.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    this.#exited = new Promise(resolveExit => {
+      child.once('exit', (code, signal) => {
+        process.off('exit', killOnExit);
+        resolveExit({ code, signal });
+      });
+      child.once('error', error => {
+        this.#output.push(`spawn failed: ${error.message}\n`);
+        resolveExit({ code: null, signal: null });
+      });
+    });
+  }
+
+  /** Everything the server wrote to stdout and stderr so far. */
+  get output() {
+    return this.#output.join('');
+  }
+
+  get hasExited() {
+    return this.#child.exitCode !== null || this.#child.signalCode !== null;
+  }
+
+  async waitUntilReady() {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (this.hasExited) {
+        throw new Error(`The server (${serverDll}) exited before it was ready:\n${this.output}`);
+      }
+      try {
+        const response = await fetch(`${this.url}/ready`, { signal: AbortSignal.timeout(2_000) });
+        if (response.status === 200) {
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+      await new Promise(resolveDelay => setTimeout(resolveDelay, 100));
+    }
+    throw new Error(`The server was not ready within ${READY_TIMEOUT_MS} ms:\n${this.output}`);
+  }
+
+  /** SIGTERM by PID, then SIGKILL when it has not exited within the timeout. */
+  async stop() {
+    if (this.hasExited) {
+      return;
+    }
+    this.#child.kill('SIGTERM');
+    let timer;
+    const timedOut = new Promise(resolveTimeout => { timer = setTimeout(() => resolveTimeout('timeout'), STOP_TIMEOUT_MS); });
+    const outcome = await Promise.race([this.#exited, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.#child.kill('SIGKILL');
+      await this.#exited;
+    }
+  }
+}
