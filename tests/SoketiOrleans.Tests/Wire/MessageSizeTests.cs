@@ -16,14 +16,38 @@ public sealed class MessageSizeTests(ServerFixture fixture) : IClassFixture<Serv
         return head + new string('p', bytes - head.Length - 2) + "\"}";
     }
 
-    [Fact]
-    public async Task Message_within_the_limit_is_handled()
+    private const int Limit = (100 + 16) * 1024;
+
+    [Theory]
+    [InlineData(64 * 1024)]
+    [InlineData(Limit)]
+    public async Task Message_within_the_limit_is_handled(int size)
     {
         await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
 
-        await client.SendText(PingOfSize(110 * 1024));
+        await client.SendText(PingOfSize(size));
 
         Assert.Equal(ClientSteps.Pong, await client.Next());
+    }
+
+    [Theory]
+    [InlineData(Limit + 1)]
+    [InlineData(120 * 1024)]
+    [InlineData(200 * 1024)]
+    public async Task Message_over_the_limit_is_refused_with_1009(int size)
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        try
+        {
+            await client.SendText(PingOfSize(size));
+        }
+        catch (WebSocketException)
+        {
+            // The server may close before the client has written the whole message.
+        }
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await client.WaitForClose()).Status);
     }
 
     [Fact]
