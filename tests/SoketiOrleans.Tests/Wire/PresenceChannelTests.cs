@@ -120,6 +120,28 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Repeated_subscribe_gets_a_fresh_snapshot_and_announces_nothing()
+    {
+        var channel = Names.Unique("presence-");
+        const string dan = """{"user_id":"dan","user_info":{"name":"Dan"}}""";
+        await using var observer = await Connect();
+        await using var client = await Connect();
+        await observer.SubscribePresence(Signer, channel, """{"user_id":"observer"}""");
+        await client.SubscribePresence(Signer, channel, dan);
+        Assert.Equal(MemberAdded(channel, dan), await observer.Next());
+
+        var again = Presence(await client.SubscribePresence(Signer, channel, dan));
+
+        Assert.Equal(2, again.GetProperty("count").GetInt32());
+        Assert.Equal("""{"name":"Dan"}""", again.GetProperty("hash").GetProperty("dan").GetRawText());
+        Assert.Equal((200, """{"occupied":true,"subscription_count":2,"user_count":2}"""), await _api.Get($"/channels/{channel}"));
+        await observer.AssertSilent(Silence);
+
+        await client.Unsubscribe(channel);
+        Assert.Equal(MemberRemoved(channel, "dan"), await observer.Next());
+    }
+
+    [Fact]
     public async Task Disconnecting_member_is_removed_for_the_others()
     {
         var channel = Names.Unique("presence-");

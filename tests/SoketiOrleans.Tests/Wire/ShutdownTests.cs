@@ -10,7 +10,7 @@ public sealed class ShutdownTests
     private const string ShuttingDown =
         """{"event":"pusher:error","data":{"code":4200,"message":"Server is shutting down. Please reconnect shortly."}}""";
 
-    private static readonly TimeSpan ExitWithin = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ExitWithin = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task Sigterm_tells_every_socket_4200_then_closes_it_with_4200_and_exits_0()

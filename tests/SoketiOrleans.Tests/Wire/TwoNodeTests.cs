@@ -133,6 +133,25 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IClassFixture<TwoNode
     }
 
     [Fact]
+    public async Task Same_user_on_both_nodes_counts_as_one_user()
+    {
+        var channel = Names.Unique("presence-cluster-");
+        const string dave = """{"user_id":"dave","user_info":{"name":"Dave"}}""";
+        await using var daveOnA = await Connect(fixture.A);
+        await using var daveOnB = await Connect(fixture.B);
+
+        await daveOnA.SubscribePresence(Signer, channel, dave);
+        var snapshot = await daveOnB.SubscribePresence(Signer, channel, dave);
+
+        Assert.Equal(
+            $$$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{{channel}}}","data":"{\"presence\":{\"ids\":[\"dave\"],\"hash\":{\"dave\":{\"name\":\"Dave\"}},\"count\":1}}"}""",
+            snapshot);
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":2,"user_count":1}""");
+        await AssertBothNodesAnswer($"/channels/{channel}/users", """{"users":[{"id":"dave"}]}""");
+        await daveOnA.ExpectPong();
+    }
+
+    [Fact]
     public async Task Same_user_on_both_nodes_is_one_member_until_both_sockets_leave()
     {
         var channel = Names.Unique("presence-cluster-");
