@@ -52,14 +52,14 @@ internal sealed partial class SocketSession(
             // Reads on after the server closes, until the client answers (or is cut off), so the handshake completes.
             while (true)
             {
-                if (length == buffer.Length && !TryGrow(ref buffer, length))
+                if (length == Capacity(buffer) && !TryGrow(ref buffer, length))
                 {
                     socket.Close((int)WebSocketCloseStatus.MessageTooBig,
                         $"Message too big: at most {socket.App.MaxClientMessageBytes} bytes");
                     return;
                 }
 
-                var result = await webSocket.ReceiveAsync(buffer.AsMemory(length), aborted);
+                var result = await webSocket.ReceiveAsync(buffer.AsMemory(length, Capacity(buffer) - length), aborted);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
@@ -95,6 +95,9 @@ internal sealed partial class SocketSession(
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>How much of the buffer a message may fill: the pool may hand out more than the limit.</summary>
+    private int Capacity(byte[] buffer) => Math.Min(buffer.Length, socket.App.MaxClientMessageBytes);
 
     private bool TryGrow(ref byte[] buffer, int length)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace SoketiOrleans.Tests.Harness;
@@ -6,6 +7,9 @@ namespace SoketiOrleans.Tests.Harness;
 /// <summary>Signed HTTP API calls against one server, as a Pusher server SDK makes them.</summary>
 public sealed class PusherApi(Uri server, PusherSigner? signer = null) : IDisposable
 {
+    /// <summary>Escapes only what JSON requires, as <c>JSON.stringify</c> in pusher-http-node does.</summary>
+    private static readonly JsonSerializerOptions SdkJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly HttpClient _http = new() { BaseAddress = server, Timeout = TimeSpan.FromSeconds(15) };
 
     public PusherSigner Signer { get; } = signer ?? new PusherSigner();
@@ -18,6 +22,7 @@ public sealed class PusherApi(Uri server, PusherSigner? signer = null) : IDispos
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <param name="data">The event's data string (usually JSON text), sent as a JSON string.</param>
     public Task<(int Status, string Body)> Trigger(string channel, string name, string data, string? socketId = null) =>
         Post("/events", JsonSerializer.Serialize(new Dictionary<string, object?>
         {
@@ -25,13 +30,25 @@ public sealed class PusherApi(Uri server, PusherSigner? signer = null) : IDispos
             ["data"] = data,
             ["channels"] = new[] { channel },
             ["socket_id"] = socketId,
-        }.Where(p => p.Value is not null).ToDictionary()));
+        }.Where(p => p.Value is not null).ToDictionary(), SdkJson));
 
     public async Task<(int Status, string Body)> Get(string path, IReadOnlyDictionary<string, string>? query = null)
     {
         var fullPath = $"/apps/{Signer.AppId}{path}";
         var response = await _http.GetAsync($"{fullPath}?{Signer.SignedQuery("GET", fullPath, null, query)}");
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A request with a query string of the caller's making (to test how signatures are checked).</summary>
+    public async Task<(int Status, string Body)> Raw(HttpMethod method, string pathAndQuery, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, pathAndQuery);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        return await Send(request);
     }
 
     public async Task<(int Status, string Body)> Send(HttpRequestMessage request)

@@ -84,11 +84,12 @@ public sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
-        var port = env.TryGetValue("SOKETI_PORT", out var p) ? int.Parse(p) : FreePort.Next();
-        var siloPort = env.TryGetValue("SOKETI_ORLEANS_SILO_PORT", out var s) ? int.Parse(s) : FreePort.Next();
+        // A given value is passed on as is (start-up tests give invalid ones on purpose); Port is then 0 unless it is a number.
+        var port = env.TryGetValue("SOKETI_PORT", out var p) ? (int.TryParse(p, out var given) ? given : 0) : FreePort.Next();
+        var siloPort = env.TryGetValue("SOKETI_ORLEANS_SILO_PORT", out var s) ? (int.TryParse(s, out var givenSilo) ? givenSilo : 0) : FreePort.Next();
         env.TryAdd("SOKETI_HOST", "127.0.0.1");
-        env["SOKETI_PORT"] = port.ToString();
-        env["SOKETI_ORLEANS_SILO_PORT"] = siloPort.ToString();
+        env.TryAdd("SOKETI_PORT", port.ToString());
+        env.TryAdd("SOKETI_ORLEANS_SILO_PORT", siloPort.ToString());
 
         var start = new ProcessStartInfo("dotnet")
         {

@@ -31,6 +31,44 @@ public sealed class ConnectionTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task Protocol_that_is_not_a_number_gets_error_4006_then_close_4006()
+    {
+        await using var client = await RawPusherClient.Open(Server.WebSocketUri(query: "protocol=abc"));
+
+        Assert.Equal("""{"event":"pusher:error","data":{"code":4006,"message":"Invalid version string format."}}""", await client.Next());
+        Assert.Equal((WebSocketCloseStatus)4006, (await client.WaitForClose()).Status);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    public async Task Protocol_outside_4_to_7_gets_error_4007_then_close_4007(int version)
+    {
+        await using var client = await RawPusherClient.Open(Server.WebSocketUri(query: $"protocol={version}"));
+
+        Assert.Equal(
+            $$$"""{"event":"pusher:error","data":{"code":4007,"message":"Unsupported protocol version {{{version}}}; supported: 4 to 7."}}""",
+            await client.Next());
+        Assert.Equal((WebSocketCloseStatus)4007, (await client.WaitForClose()).Status);
+    }
+
+    [Fact]
+    public async Task Connection_without_protocol_parameter_is_accepted()
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri(query: "client=js&version=8.4.0"));
+
+        await client.ExpectPong();
+    }
+
+    [Fact]
+    public async Task Without_an_allow_list_any_origin_is_accepted()
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri(), origin: "https://anything.example");
+
+        await client.ExpectPong();
+    }
+
+    [Fact]
     public async Task Ping_gets_pong()
     {
         await using var client = await RawPusherClient.Connect(Server.WebSocketUri());

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+/// <summary>Correctly signed <c>POST /events</c> requests whose body is refused, and nothing sent when it is.</summary>
+public sealed class EventsApiValidationTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+{
+    private readonly PusherApi _api = new(fixture.Server.HttpUri);
+
+    public static TheoryData<string, string> BadRequests => new()
+    {
+        { "malformed JSON", """{"name":"e","data":"d","channels":["c"]""" },
+        { "JSON array", """[{"name":"e","data":"d","channels":["c"]}]""" },
+        { "missing name", """{"data":"d","channels":["c"]}""" },
+        { "empty name", """{"name":"","data":"d","channels":["c"]}""" },
+        { "missing data", """{"name":"e","channels":["c"]}""" },
+        { "missing channels", """{"name":"e","data":"d"}""" },
+        { "empty channels", """{"name":"e","data":"d","channels":[]}""" },
+        { "invalid channel name", """{"name":"e","data":"d","channels":["bad channel!"]}""" },
+        { "invalid single channel name", """{"name":"e","data":"d","channel":"#foo"}""" },
+        { "channel name over 200", $$"""{"name":"e","data":"d","channels":["{{new string('c', 201)}}"]}""" },
+        { "101 channels", JsonSerializer.Serialize(new { name = "e", data = "d", channels = Enumerable.Range(0, 101).Select(i => $"c{i}") }) },
+        { "event name over 200", $$"""{"name":"{{new string('e', 201)}}","data":"d","channels":["c"]}""" },
+        { "socket_id not a socket id", """{"name":"e","data":"d","channels":["c"],"socket_id":"abc"}""" },
+        { "socket_id without second part", """{"name":"e","data":"d","channels":["c"],"socket_id":"123."}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Invalid_trigger_body_is_refused_with_400(string why, string body)
+    {
+        _ = why; // names the case in the test output
+
+        ApiAssert.IsError(await _api.Post("/events", body), 400);
+    }
+
+    [Fact]
+    public async Task Refused_trigger_delivers_nothing()
+    {
+        var channel = Names.Unique("val-");
+        await using var client = await RawPusherClient.Connect(fixture.Server.WebSocketUri());
+        await client.SubscribePublic(channel);
+
+        ApiAssert.IsError(await _api.Post("/events", $$"""{"name":"e","data":"d","channels":["{{channel}}","bad channel!"]}"""), 400);
+
+        await client.AssertSilent(TimeSpan.FromMilliseconds(400));
+    }
+
+    [Fact]
+    public async Task Exactly_100_channels_and_a_200_character_name_are_accepted()
+    {
+        var body = JsonSerializer.Serialize(new { name = new string('e', 200), data = "d", channels = Enumerable.Range(0, 100).Select(i => $"c{i}") });
+
+        ApiAssert.IsOk(await _api.Post("/events", body));
+    }
+
+    [Fact]
+    public async Task Data_over_100_KB_is_refused_with_413()
+    {
+        var body = JsonSerializer.Serialize(new { name = "e", data = new string('d', 100 * 1024 + 1), channels = new[] { "c" } });
+
+        ApiAssert.IsError(await _api.Post("/events", body), 413, "The event data should be less than 100 KB.");
+    }
+
+    [Fact]
+    public async Task Data_of_exactly_100_KB_is_accepted()
+    {
+        var body = JsonSerializer.Serialize(new { name = "e", data = new string('d', 100 * 1024), channels = new[] { "c" } });
+
+        ApiAssert.IsOk(await _api.Post("/events", body));
+    }
+
+    [Fact]
+    public async Task Invalid_event_in_a_batch_refuses_the_whole_batch()
+    {
+        var channel = Names.Unique("val-");
+        await using var client = await RawPusherClient.Connect(fixture.Server.WebSocketUri());
+        await client.SubscribePublic(channel);
+
+        ApiAssert.IsError(await _api.Post("/batch_events", $$"""
+            {"batch":[{"channel":"{{channel}}","name":"ok","data":"1"},{"channel":"{{channel}}","data":"no name"}]}
+            """), 400);
+
+        await client.AssertSilent(TimeSpan.FromMilliseconds(400));
+    }
+
+    public void Dispose() => _api.Dispose();
+}

@@ -1,0 +1,20 @@
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+public sealed class HealthTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = fixture.Server.HttpUri };
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/ready")]
+    public async Task Probe_answers_200_OK(string path)
+    {
+        var response = await _http.GetAsync(path);
+
+        Assert.Equal((200, "OK"), ((int)response.StatusCode, await response.Content.ReadAsStringAsync()));
+    }
+
+    public void Dispose() => _http.Dispose();
+}

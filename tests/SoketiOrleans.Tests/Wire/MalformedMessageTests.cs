@@ -1,0 +1,112 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+/// <summary>Whatever a client sends, the answer is at most an error frame: the socket stays open and keeps working.</summary>
+public sealed class MalformedMessageTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private ServerProcess Server => fixture.Server;
+
+    private static async Task AssertInvalidMessageFormat(RawPusherClient client)
+    {
+        var frame = JsonDocument.Parse(await client.Next()).RootElement;
+        Assert.Equal(["event", "data"], frame.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal("pusher:error", frame.GetProperty("event").GetString());
+        var data = frame.GetProperty("data");
+        Assert.Equal(["code", "message"], data.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(4300, data.GetProperty("code").GetInt32());
+        Assert.StartsWith("Invalid message format", data.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"event\":\"pusher:ping\"")]
+    [InlineData("[1,2,3]")]
+    [InlineData("\"pusher:ping\"")]
+    [InlineData("{\"data\":{}}")]
+    [InlineData("{\"event\":5}")]
+    [InlineData("{\"event\":null}")]
+    [InlineData("{\"event\":\"pusher:ping\",\"channel\":5}")]
+    [InlineData("{\"event\":\"pusher:subscribe\"}")]
+    [InlineData("{\"event\":\"pusher:subscribe\",\"data\":{}}")]
+    [InlineData("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":7}}")]
+    [InlineData("{\"event\":\"pusher:subscribe\",\"data\":\"not an object\"}")]
+    public async Task Malformed_message_gets_error_4300_and_the_socket_keeps_working(string message)
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.SendText(message);
+
+        await AssertInvalidMessageFormat(client);
+        await client.ExpectPong();
+        await client.SubscribePublic(Names.Unique("after-"));
+    }
+
+    [Fact]
+    public async Task Unknown_event_is_ignored()
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.SendText("""{"event":"foo","data":{}}""");
+
+        await client.ExpectPong();
+    }
+
+    [Fact]
+    public async Task Client_event_with_channel_gets_error_4301_naming_the_channel()
+    {
+        var channel = Names.Unique("private-");
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.SendText($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"who":"me"}}""");
+
+        Assert.Equal(
+            $$$"""{"event":"pusher:error","channel":"{{{channel}}}","data":{"code":4301,"message":"The app does not have client messaging enabled."}}""",
+            await client.Next());
+        await client.ExpectPong();
+    }
+
+    [Fact]
+    public async Task Client_event_without_channel_gets_error_4301()
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.SendText("""{"event":"client-typing","data":{}}""");
+
+        Assert.Equal(
+            """{"event":"pusher:error","data":{"code":4301,"message":"The app does not have client messaging enabled."}}""",
+            await client.Next());
+        await client.ExpectPong();
+    }
+
+    [Fact]
+    public async Task Binary_frames_are_parsed_like_text()
+    {
+        var channel = Names.Unique("bin-");
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.SendBytes(Encoding.UTF8.GetBytes("""{"event":"pusher:ping","data":{}}"""));
+        Assert.Equal(ClientSteps.Pong, await client.Next());
+
+        await client.SendBytes(Encoding.UTF8.GetBytes($$$"""{"event":"pusher:subscribe","data":{"channel":"{{{channel}}}"}}"""));
+        Assert.Equal(ClientSteps.SubscriptionSucceeded(channel), await client.Next());
+
+        await client.SendBytes(Encoding.UTF8.GetBytes("[]"), WebSocketMessageType.Binary);
+        await AssertInvalidMessageFormat(client);
+        await client.ExpectPong();
+    }
+
+    [Fact]
+    public async Task Data_sent_as_a_json_string_reads_like_an_object()
+    {
+        var channel = Names.Unique("str-");
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.SendText($$"""{"event":"pusher:subscribe","data":"{\"channel\":\"{{channel}}\"}"}""");
+
+        Assert.Equal(ClientSteps.SubscriptionSucceeded(channel), await client.Next());
+    }
+}

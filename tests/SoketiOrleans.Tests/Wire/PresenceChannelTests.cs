@@ -1,0 +1,210 @@
+using System.Text.Json;
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+public sealed class PresenceChannelTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+{
+    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
+
+    private readonly PusherApi _api = new(fixture.Server.HttpUri);
+
+    private ServerProcess Server => fixture.Server;
+
+    private PusherSigner Signer => _api.Signer;
+
+    private Task<RawPusherClient> Connect() => RawPusherClient.Connect(Server.WebSocketUri());
+
+    private static string MemberAdded(string channel, string innerJson) =>
+        $$"""{"event":"pusher_internal:member_added","channel":"{{channel}}","data":"{{innerJson.Replace("\"", "\\\"")}}"}""";
+
+    private static string MemberRemoved(string channel, string userId) =>
+        $$"""{"event":"pusher_internal:member_removed","channel":"{{channel}}","data":"{\"user_id\":\"{{userId}}\"}"}""";
+
+    /// <summary>The presence object inside the data string of subscription_succeeded.</summary>
+    private static JsonElement Presence(string frame)
+    {
+        var data = JsonDocument.Parse(frame).RootElement.GetProperty("data");
+        Assert.Equal(JsonValueKind.String, data.ValueKind);
+        var inner = JsonDocument.Parse(data.GetString()!).RootElement;
+        Assert.Equal(["presence"], inner.EnumerateObject().Select(p => p.Name).ToArray());
+        return inner.GetProperty("presence");
+    }
+
+    [Fact]
+    public async Task First_member_gets_a_snapshot_of_itself()
+    {
+        var channel = Names.Unique("presence-");
+        await using var ann = await Connect();
+
+        var frame = await ann.SubscribePresence(Signer, channel, """{"user_id":"ann","user_info":{"name":"Ann"}}""");
+
+        Assert.Equal(
+            $$$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{{channel}}}","data":"{\"presence\":{\"ids\":[\"ann\"],\"hash\":{\"ann\":{\"name\":\"Ann\"}},\"count\":1}}"}""",
+            frame);
+    }
+
+    [Fact]
+    public async Task Joiner_gets_everyone_and_the_others_get_member_added_but_not_the_joiner()
+    {
+        var channel = Names.Unique("presence-");
+        await using var ann = await Connect();
+        await using var bob = await Connect();
+        await ann.SubscribePresence(Signer, channel, """{"user_id":"ann","user_info":{"name":"Ann"}}""");
+
+        var frame = await bob.SubscribePresence(Signer, channel, """{"user_id":"bob","user_info":{"name":"Bob","tags":["x"]}}""");
+
+        var presence = Presence(frame);
+        Assert.Equal(2, presence.GetProperty("count").GetInt32());
+        Assert.Equal(["ann", "bob"], presence.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).Order().ToArray());
+        Assert.Equal("""{"ann":{"name":"Ann"},"bob":{"name":"Bob","tags":["x"]}}""", presence.GetProperty("hash").GetRawText());
+        Assert.Equal(MemberAdded(channel, """{"user_id":"bob","user_info":{"name":"Bob","tags":["x"]}}"""), await ann.Next());
+        await bob.ExpectPong();
+        await bob.AssertSilent(Silence);
+    }
+
+    [Fact]
+    public async Task Numeric_user_id_is_keyed_as_a_string()
+    {
+        var channel = Names.Unique("presence-");
+        await using var watcher = await Connect();
+        await using var numeric = await Connect();
+        await watcher.SubscribePresence(Signer, channel, """{"user_id":"watcher"}""");
+
+        var frame = await numeric.SubscribePresence(Signer, channel, """{"user_id":1001,"user_info":{"n":1}}""");
+
+        var presence = Presence(frame);
+        Assert.Contains("1001", presence.GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("""{"n":1}""", presence.GetProperty("hash").GetProperty("1001").GetRawText());
+        Assert.Equal(MemberAdded(channel, """{"user_id":"1001","user_info":{"n":1}}"""), await watcher.Next());
+        var users = await _api.Get($"/channels/{channel}/users");
+        Assert.Equal(200, users.Status);
+        Assert.Equal(["1001", "watcher"], JsonDocument.Parse(users.Body).RootElement.GetProperty("users").EnumerateArray()
+            .Select(u => u.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray());
+
+        await numeric.Unsubscribe(channel);
+        Assert.Equal(MemberRemoved(channel, "1001"), await watcher.Next());
+    }
+
+    [Fact]
+    public async Task Same_user_with_two_sockets_is_one_member_until_its_last_socket_leaves()
+    {
+        var channel = Names.Unique("presence-");
+        const string sue = """{"user_id":"sue","user_info":{"name":"Sue"}}""";
+        await using var observer = await Connect();
+        await using var first = await Connect();
+        var second = await Connect();
+        await using var secondCleanup = second;
+        await observer.SubscribePresence(Signer, channel, """{"user_id":"observer"}""");
+
+        await first.SubscribePresence(Signer, channel, sue);
+        Assert.Equal(MemberAdded(channel, sue), await observer.Next());
+
+        var snapshot = Presence(await second.SubscribePresence(Signer, channel, sue));
+        Assert.Equal(2, snapshot.GetProperty("count").GetInt32());
+        Assert.Equal(["observer", "sue"], snapshot.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).Order().ToArray());
+        Assert.Equal((200, $$"""{"occupied":true,"subscription_count":3,"user_count":2}"""), await _api.Get($"/channels/{channel}"));
+        await observer.AssertSilent(Silence);
+        await first.ExpectPong();
+
+        await first.Unsubscribe(channel);
+        await first.ExpectPong();
+        Assert.Equal((200, """{"occupied":true,"subscription_count":2,"user_count":2}"""),
+            await Eventually.Get(() => _api.Get($"/channels/{channel}"), r => r.Body.Contains("\"subscription_count\":2"), "the first socket to leave"));
+        await observer.AssertSilent(Silence);
+
+        await second.DisposeAsync();
+        Assert.Equal(MemberRemoved(channel, "sue"), await observer.Next());
+        Assert.Equal((200, """{"occupied":true,"subscription_count":1,"user_count":1}"""),
+            await Eventually.Get(() => _api.Get($"/channels/{channel}"), r => r.Body.Contains("\"user_count\":1"), "sue to be gone"));
+    }
+
+    [Fact]
+    public async Task Repeated_subscribe_gets_a_fresh_snapshot_and_announces_nothing()
+    {
+        var channel = Names.Unique("presence-");
+        const string dan = """{"user_id":"dan","user_info":{"name":"Dan"}}""";
+        await using var observer = await Connect();
+        await using var client = await Connect();
+        await observer.SubscribePresence(Signer, channel, """{"user_id":"observer"}""");
+        await client.SubscribePresence(Signer, channel, dan);
+        Assert.Equal(MemberAdded(channel, dan), await observer.Next());
+
+        var again = Presence(await client.SubscribePresence(Signer, channel, dan));
+
+        Assert.Equal(2, again.GetProperty("count").GetInt32());
+        Assert.Equal("""{"name":"Dan"}""", again.GetProperty("hash").GetProperty("dan").GetRawText());
+        Assert.Equal((200, """{"occupied":true,"subscription_count":2,"user_count":2}"""), await _api.Get($"/channels/{channel}"));
+        await observer.AssertSilent(Silence);
+
+        await client.Unsubscribe(channel);
+        Assert.Equal(MemberRemoved(channel, "dan"), await observer.Next());
+    }
+
+    [Fact]
+    public async Task Disconnecting_member_is_removed_for_the_others()
+    {
+        var channel = Names.Unique("presence-");
+        await using var stayer = await Connect();
+        var leaver = await Connect();
+        await using var leaverCleanup = leaver;
+        await stayer.SubscribePresence(Signer, channel, """{"user_id":"stayer"}""");
+        await leaver.SubscribePresence(Signer, channel, """{"user_id":"leaver"}""");
+        Assert.Equal(MemberAdded(channel, """{"user_id":"leaver"}"""), await stayer.Next());
+
+        await leaver.DisposeAsync();
+
+        Assert.Equal(MemberRemoved(channel, "leaver"), await stayer.Next());
+    }
+
+    [Fact]
+    public async Task User_info_larger_than_2_KB_gets_limit_reached()
+    {
+        var channel = Names.Unique("presence-");
+        var channelData = $$$"""{"user_id":"big","user_info":{"bio":"{{{new string('b', 2100)}}}"}}""";
+        await using var client = await Connect();
+
+        await client.Subscribe(channel, Signer.PresenceAuth(client.SocketId, channel, channelData), channelData);
+
+        Assert.Equal(
+            $$$"""{"event":"pusher:subscription_error","channel":"{{{channel}}}","data":{"type":"LimitReached","error":"The maximum size for a channel member is 2 KB.","status":4301}}""",
+            await client.Next());
+        await client.ExpectPong();
+        Assert.Equal((200, """{"occupied":false,"subscription_count":0,"user_count":0}"""), await _api.Get($"/channels/{channel}"));
+    }
+
+    [Fact]
+    public async Task Channel_data_without_user_id_gets_auth_error()
+    {
+        var channel = Names.Unique("presence-");
+        const string channelData = """{"user_info":{"name":"Nobody"}}""";
+        await using var client = await Connect();
+
+        await client.Subscribe(channel, Signer.PresenceAuth(client.SocketId, channel, channelData), channelData);
+
+        var error = await client.NextJson();
+        Assert.Equal("pusher:subscription_error", error.GetProperty("event").GetString());
+        Assert.Equal(channel, error.GetProperty("channel").GetString());
+        var data = error.GetProperty("data");
+        Assert.Equal("AuthError", data.GetProperty("type").GetString());
+        Assert.Equal(401, data.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(data.GetProperty("error").GetString()));
+        await client.ExpectPong();
+    }
+
+    [Fact]
+    public async Task Presence_auth_not_covering_the_channel_data_gets_auth_error()
+    {
+        var channel = Names.Unique("presence-");
+        await using var client = await Connect();
+        var signedFor = """{"user_id":"honest"}""";
+
+        await client.Subscribe(channel, Signer.PresenceAuth(client.SocketId, channel, signedFor), """{"user_id":"impostor"}""");
+
+        Assert.Equal(
+            $$$"""{"event":"pusher:subscription_error","channel":"{{{channel}}}","data":{"type":"AuthError","error":"The connection is unauthorized.","status":401}}""",
+            await client.Next());
+    }
+
+    public void Dispose() => _api.Dispose();
+}

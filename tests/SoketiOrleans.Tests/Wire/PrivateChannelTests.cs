@@ -1,0 +1,71 @@
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+public sealed class PrivateChannelTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+{
+    private readonly PusherApi _api = new(fixture.Server.HttpUri);
+
+    private ServerProcess Server => fixture.Server;
+
+    private PusherSigner Signer => _api.Signer;
+
+    private static string Unauthorized(string channel) =>
+        $$$"""{"event":"pusher:subscription_error","channel":"{{{channel}}}","data":{"type":"AuthError","error":"The connection is unauthorized.","status":401}}""";
+
+    [Theory]
+    [InlineData("private-")]
+    [InlineData("private-encrypted-")]
+    public async Task Valid_auth_subscribes_and_receives_events(string prefix)
+    {
+        var channel = Names.Unique(prefix);
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.Subscribe(channel, Signer.PrivateAuth(client.SocketId, channel));
+        Assert.Equal(ClientSteps.SubscriptionSucceeded(channel), await client.Next());
+
+        ApiAssert.IsOk(await _api.Trigger(channel, "secret", "s"));
+        Assert.Equal($$"""{"event":"secret","channel":"{{channel}}","data":"s"}""", await client.Next());
+    }
+
+    public static TheoryData<string, string> BadAuths => new()
+    {
+        { "private-", "wrong signature" },
+        { "private-", "missing" },
+        { "private-", "other key" },
+        { "private-", "other socket" },
+        { "private-", "no colon" },
+        { "private-encrypted-", "wrong signature" },
+        { "private-encrypted-", "missing" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadAuths))]
+    public async Task Bad_auth_gets_auth_error_and_no_events_of_the_channel(string prefix, string badAuth)
+    {
+        var channel = Names.Unique(prefix);
+        await using var member = await RawPusherClient.Connect(Server.WebSocketUri());
+        await member.SubscribePrivate(Signer, channel);
+        await using var intruder = await RawPusherClient.Connect(Server.WebSocketUri());
+        var valid = Signer.PrivateAuth(intruder.SocketId, channel);
+        var auth = badAuth switch
+        {
+            "wrong signature" => valid[..^4] + (valid.EndsWith("0000") ? "1111" : "0000"),
+            "missing" => null,
+            "other key" => "other-key:" + valid[(valid.IndexOf(':') + 1)..],
+            "other socket" => Signer.PrivateAuth(member.SocketId, channel),
+            "no colon" => valid.Replace(":", ""),
+            _ => throw new ArgumentOutOfRangeException(nameof(badAuth)),
+        };
+
+        await intruder.Subscribe(channel, auth);
+
+        Assert.Equal(Unauthorized(channel), await intruder.Next());
+        ApiAssert.IsOk(await _api.Trigger(channel, "secret", "s"));
+        Assert.Equal($$"""{"event":"secret","channel":"{{channel}}","data":"s"}""", await member.Next());
+        await intruder.AssertSilent(TimeSpan.FromMilliseconds(400));
+        await intruder.ExpectPong();
+    }
+
+    public void Dispose() => _api.Dispose();
+}

@@ -1,0 +1,33 @@
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+/// <summary>A real two-process cluster: B joins A's Orleans cluster through A's silo port.</summary>
+public sealed class TwoNodeFixture : IAsyncLifetime
+{
+    public ServerProcess A { get; private set; } = null!;
+
+    public ServerProcess B { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        A = await ServerProcess.Start();
+        B = await ServerProcess.Start(new Dictionary<string, string>
+        {
+            ["SOKETI_ORLEANS_PRIMARY_SILO_PORT"] = A.SiloPort.ToString(),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (B is not null)
+        {
+            await B.DisposeAsync();
+        }
+
+        if (A is not null)
+        {
+            await A.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+/// <summary>Two server processes in one cluster behave as one server to clients and to the HTTP API.</summary>
+public sealed class TwoNodeTests(TwoNodeFixture fixture) : IClassFixture<TwoNodeFixture>, IDisposable
+{
+    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
+
+    private readonly PusherApi _apiA = new(fixture.A.HttpUri);
+    private readonly PusherApi _apiB = new(fixture.B.HttpUri);
+
+    private PusherSigner Signer => _apiA.Signer;
+
+    private static string Frame(string name, string channel, string data) =>
+        $$"""{"event":"{{name}}","channel":"{{channel}}","data":"{{data}}"}""";
+
+    private static string MemberAdded(string channel, string userId) =>
+        $$"""{"event":"pusher_internal:member_added","channel":"{{channel}}","data":"{\"user_id\":\"{{userId}}\"}"}""";
+
+    private static string MemberRemoved(string channel, string userId) =>
+        $$"""{"event":"pusher_internal:member_removed","channel":"{{channel}}","data":"{\"user_id\":\"{{userId}}\"}"}""";
+
+    private static Task<RawPusherClient> Connect(ServerProcess server) => RawPusherClient.Connect(server.WebSocketUri());
+
+    /// <summary>Reads the same endpoint from both nodes until both give <paramref name="expected"/>.</summary>
+    private async Task AssertBothNodesAnswer(string path, string expected, IReadOnlyDictionary<string, string>? query = null)
+    {
+        foreach (var api in new[] { _apiA, _apiB })
+        {
+            Assert.Equal((200, expected), await Eventually.Get(() => api.Get(path, query), r => r.Body == expected, $"{path} to read {expected}"));
+        }
+    }
+
+    [Fact]
+    public async Task Event_triggered_through_one_node_reaches_subscribers_on_both()
+    {
+        var channel = Names.Unique("cluster-");
+        await using var onA = await Connect(fixture.A);
+        await using var onB = await Connect(fixture.B);
+        await onA.SubscribePublic(channel);
+        await onB.SubscribePublic(channel);
+
+        ApiAssert.IsOk(await _apiA.Trigger(channel, "from-a", "1"));
+        ApiAssert.IsOk(await _apiB.Trigger(channel, "from-b", "2"));
+
+        Assert.Equal(Frame("from-a", channel, "1"), await onB.Next());
+        Assert.Equal(Frame("from-b", channel, "2"), await onB.Next());
+        Assert.Equal(Frame("from-a", channel, "1"), await onA.Next());
+        Assert.Equal(Frame("from-b", channel, "2"), await onA.Next());
+    }
+
+    [Fact]
+    public async Task Private_subscriber_on_b_gets_events_triggered_through_a()
+    {
+        var channel = Names.Unique("private-cluster-");
+        await using var onB = await Connect(fixture.B);
+        await onB.SubscribePrivate(Signer, channel);
+
+        ApiAssert.IsOk(await _apiA.Trigger(channel, "secret", "s"));
+
+        Assert.Equal(Frame("secret", channel, "s"), await onB.Next());
+    }
+
+    [Fact]
+    public async Task Socket_id_exclusion_works_across_nodes()
+    {
+        var channel = Names.Unique("cluster-");
+        await using var onA = await Connect(fixture.A);
+        await using var onB = await Connect(fixture.B);
+        await onA.SubscribePublic(channel);
+        await onB.SubscribePublic(channel);
+
+        ApiAssert.IsOk(await _apiA.Trigger(channel, "not-for-b", "x", onB.SocketId));
+        ApiAssert.IsOk(await _apiB.Trigger(channel, "not-for-a", "y", onA.SocketId));
+        ApiAssert.IsOk(await _apiA.Trigger(channel, "for-all", "z"));
+
+        Assert.Equal(Frame("not-for-b", channel, "x"), await onA.Next());
+        Assert.Equal(Frame("for-all", channel, "z"), await onA.Next());
+        Assert.Equal(Frame("not-for-a", channel, "y"), await onB.Next());
+        Assert.Equal(Frame("for-all", channel, "z"), await onB.Next());
+    }
+
+    [Fact]
+    public async Task Counts_and_channel_lists_are_the_same_on_both_nodes()
+    {
+        var prefix = Names.Unique("cluster-list-");
+        var channel = prefix + "-c";
+        await using var onA = await Connect(fixture.A);
+        await using var onB = await Connect(fixture.B);
+        await onA.SubscribePublic(channel);
+        await onB.SubscribePublic(channel);
+
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":2}""");
+        await AssertBothNodesAnswer("/channels", $$$$"""{"channels":{"{{{{channel}}}}":{"subscription_count":2,"occupied":true}}}""",
+            new Dictionary<string, string> { ["filter_by_prefix"] = prefix });
+
+        await onB.Unsubscribe(channel);
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":1}""");
+        await onA.Unsubscribe(channel);
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":false,"subscription_count":0}""");
+        await AssertBothNodesAnswer("/channels", """{"channels":{}}""", new Dictionary<string, string> { ["filter_by_prefix"] = prefix });
+    }
+
+    [Fact]
+    public async Task Presence_members_are_the_same_on_both_nodes()
+    {
+        var channel = Names.Unique("presence-cluster-");
+        await using var onA = await Connect(fixture.A);
+        await using var onB = await Connect(fixture.B);
+        await onA.SubscribePresence(Signer, channel, """{"user_id":"alice","user_info":{"node":"a"}}""");
+
+        var snapshot = await onB.SubscribePresence(Signer, channel, """{"user_id":"bob","user_info":{"node":"b"}}""");
+
+        var presence = JsonDocument.Parse(JsonDocument.Parse(snapshot).RootElement.GetProperty("data").GetString()!).RootElement.GetProperty("presence");
+        Assert.Equal(2, presence.GetProperty("count").GetInt32());
+        Assert.Equal("""{"node":"a"}""", presence.GetProperty("hash").GetProperty("alice").GetRawText());
+        Assert.Equal(
+            $$$"""{"event":"pusher_internal:member_added","channel":"{{{channel}}}","data":"{\"user_id\":\"bob\",\"user_info\":{\"node\":\"b\"}}"}""",
+            await onA.Next());
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":2,"user_count":2}""");
+        foreach (var api in new[] { _apiA, _apiB })
+        {
+            var users = await api.Get($"/channels/{channel}/users");
+            Assert.Equal(200, users.Status);
+            Assert.Equal(["alice", "bob"], JsonDocument.Parse(users.Body).RootElement.GetProperty("users").EnumerateArray()
+                .Select(u => u.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray());
+        }
+
+        await AssertBothNodesAnswer("/channels", $$$$"""{"channels":{"{{{{channel}}}}":{"subscription_count":2,"occupied":true,"user_count":2}}}""",
+            new Dictionary<string, string> { ["filter_by_prefix"] = channel, ["info"] = "user_count" });
+    }
+
+    [Fact]
+    public async Task Same_user_on_both_nodes_counts_as_one_user()
+    {
+        var channel = Names.Unique("presence-cluster-");
+        const string dave = """{"user_id":"dave","user_info":{"name":"Dave"}}""";
+        await using var daveOnA = await Connect(fixture.A);
+        await using var daveOnB = await Connect(fixture.B);
+
+        await daveOnA.SubscribePresence(Signer, channel, dave);
+        var snapshot = await daveOnB.SubscribePresence(Signer, channel, dave);
+
+        Assert.Equal(
+            $$$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{{channel}}}","data":"{\"presence\":{\"ids\":[\"dave\"],\"hash\":{\"dave\":{\"name\":\"Dave\"}},\"count\":1}}"}""",
+            snapshot);
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":2,"user_count":1}""");
+        await AssertBothNodesAnswer($"/channels/{channel}/users", """{"users":[{"id":"dave"}]}""");
+        await daveOnA.ExpectPong();
+    }
+
+    [Fact]
+    public async Task Same_user_on_both_nodes_is_one_member_until_both_sockets_leave()
+    {
+        var channel = Names.Unique("presence-cluster-");
+        const string carol = """{"user_id":"carol"}""";
+        await using var observer = await Connect(fixture.A);
+        var carolOnA = await Connect(fixture.A);
+        await using var carolOnACleanup = carolOnA;
+        var carolOnB = await Connect(fixture.B);
+        await using var carolOnBCleanup = carolOnB;
+        await observer.SubscribePresence(Signer, channel, """{"user_id":"observer"}""");
+
+        await carolOnA.SubscribePresence(Signer, channel, carol);
+        Assert.Equal(MemberAdded(channel, "carol"), await observer.Next());
+        var snapshot = await carolOnB.SubscribePresence(Signer, channel, carol);
+
+        Assert.Contains("\\\"count\\\":2", snapshot);
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":3,"user_count":2}""");
+        await observer.AssertSilent(Silence);
+
+        await carolOnB.DisposeAsync();
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":2,"user_count":2}""");
+        await observer.AssertSilent(Silence);
+
+        await carolOnA.Unsubscribe(channel);
+        Assert.Equal(MemberRemoved(channel, "carol"), await observer.Next());
+        await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":1,"user_count":1}""");
+    }
+
+    public void Dispose()
+    {
+        _apiA.Dispose();
+        _apiB.Dispose();
+    }
+}
