@@ -96,7 +96,8 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            // Its own empty folder: the server reads a .env file from its working directory.
+            WorkingDirectory = Directory.CreateTempSubdirectory("soketi-orleans-").FullName,
         };
         start.ArgumentList.Add(ServerAssembly);
         foreach (var arg in args)
@@ -202,6 +203,8 @@ public sealed class ServerProcess : IAsyncDisposable
             // never started
         }
 
+        var workingDirectory = _process.StartInfo.WorkingDirectory;
         _process.Dispose();
+        Directory.Delete(workingDirectory, recursive: true);
     }
 }

@@ -1,9 +1,10 @@
 // The real server binary as a child process on free loopback ports.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The default app (soketi's SOKETI_DEFAULT_APP_* variables), set explicitly on every server. */
@@ -34,8 +35,10 @@ export async function startServer(env = {}) {
   const port = await freePort();
   const siloPort = await freePort();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SOKETI_')));
+  // Its own empty folder: the server reads a .env file from its working directory.
+  const cwd = mkdtempSync(join(tmpdir(), 'soketi-orleans-'));
   const child = spawn('dotnet', [serverDll], {
-    cwd: tmpdir(),
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...inherited,
@@ -49,7 +52,7 @@ export async function startServer(env = {}) {
     },
   });
 
-  const server = new ServerProcess(child, port, siloPort);
+  const server = new ServerProcess(child, port, siloPort, cwd);
   try {
     await server.waitUntilReady();
   } catch (error) {
@@ -76,7 +79,7 @@ class ServerProcess {
   #output = [];
   #exited;
 
-  constructor(child, port, siloPort) {
+  constructor(child, port, siloPort, cwd) {
     this.#child = child;
     this.port = port;
     this.siloPort = siloPort;
@@ -90,6 +93,7 @@ class ServerProcess {
     this.#exited = new Promise(resolveExit => {
       child.once('exit', (code, signal) => {
         process.off('exit', killOnExit);
+        rmSync(cwd, { recursive: true, force: true });
         resolveExit({ code, signal });
       });
       child.once('error', error => {
