@@ -32,7 +32,15 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
         if (socket.Subscriptions.ContainsKey(channel))
         {
             // soketi answers a repeated subscribe again; presence gets a fresh snapshot.
-            await (presence is null ? SucceedAgain(socket, channel) : JoinPresence(socket, channel, presence));
+            if (presence is null)
+            {
+                socket.Send(ServerFrames.SubscriptionSucceeded(channel));
+            }
+            else
+            {
+                await JoinPresence(socket, channel, presence);
+            }
+
             return;
         }
 
@@ -134,12 +142,6 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
 
         presence = member;
         return true;
-    }
-
-    private static Task SucceedAgain(PusherSocket socket, string channel)
-    {
-        socket.Send(ServerFrames.SubscriptionSucceeded(channel));
-        return Task.CompletedTask;
     }
 
     /// <summary>The presence grain answers through the channel stream with the socket's snapshot.</summary>

@@ -11,7 +11,10 @@ namespace SoketiOrleans.Grains.Channels;
 public sealed class ChannelGrain : Grain, IChannelGrain
 {
     private readonly Dictionary<string, GatewayStream> _gateways = new(StringComparer.Ordinal);
+    private string? _key;
     private int _subscriptionCount;
+
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
     public async Task Register(GatewayRegistration registration)
     {
@@ -48,10 +51,9 @@ public sealed class ChannelGrain : Grain, IChannelGrain
 
     public Task Publish(Publication publication)
     {
-        var key = this.GetPrimaryKeyString();
         foreach (var stream in _gateways.Values)
         {
-            stream.Send(key, publication.Frame, publication.ExceptSocketId, welcomeSocketId: null);
+            stream.Send(Key, publication.Frame, publication.ExceptSocketId, welcomeSocketId: null);
         }
 
         return Task.CompletedTask;
@@ -61,7 +63,7 @@ public sealed class ChannelGrain : Grain, IChannelGrain
     {
         if (_gateways.TryGetValue(gatewayId, out var stream))
         {
-            stream.Send(this.GetPrimaryKeyString(), frame, exceptSocketId: null, welcomeSocketId: socketId);
+            stream.Send(Key, frame, exceptSocketId: null, welcomeSocketId: socketId);
         }
 
         return Task.CompletedTask;
@@ -73,7 +75,7 @@ public sealed class ChannelGrain : Grain, IChannelGrain
     {
         // Subscribers make this activation the only copy of who listens where: keep it until they leave.
         DelayDeactivation(_subscriptionCount > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
-        var (appId, channel) = ChannelKey.Parse(this.GetPrimaryKeyString());
+        var (appId, channel) = ChannelKey.Parse(Key);
         return GrainFactory.GetGrain<IAppGrain>(appId).SetSubscriptionCount(channel, _subscriptionCount);
     }
 }

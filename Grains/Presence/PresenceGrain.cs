@@ -15,10 +15,14 @@ public sealed class PresenceGrain : Grain, IPresenceGrain
 {
     private readonly Dictionary<string, string> _userBySocket = new(StringComparer.Ordinal);
     private readonly PresenceMembers _members = new();
+    private string? _key;
+    private string? _channel;
 
-    private string Channel => ChannelKey.Parse(this.GetPrimaryKeyString()).Channel;
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
-    private IChannelGrain ChannelGrain => GrainFactory.GetGrain<IChannelGrain>(this.GetPrimaryKeyString());
+    private string Channel => _channel ??= ChannelKey.Parse(Key).Channel;
+
+    private IChannelGrain ChannelGrain => GrainFactory.GetGrain<IChannelGrain>(Key);
 
     public async Task Join(PresenceJoin join)
     {
@@ -51,7 +55,7 @@ public sealed class PresenceGrain : Grain, IPresenceGrain
     private Task UserCountChanged()
     {
         DelayDeactivation(_members.Count > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
-        var (appId, channel) = ChannelKey.Parse(this.GetPrimaryKeyString());
+        var (appId, channel) = ChannelKey.Parse(Key);
         return GrainFactory.GetGrain<IAppGrain>(appId).SetUserCount(channel, _members.Count);
     }
 }

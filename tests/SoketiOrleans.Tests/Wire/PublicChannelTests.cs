@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Wire;

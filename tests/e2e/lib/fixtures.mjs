@@ -39,9 +39,9 @@ function useServers(start, { shareClients = false, setup = async () => {} } = {}
   return servers;
 }
 
-/** A single server process for the current file. */
-export function useServer(options) {
-  const servers = useServers(async () => [await startServer()], options);
+/** A single server process for the current file; `options.env` adds SOKETI_* variables. */
+export function useServer(options = {}) {
+  const servers = useServers(async () => [await startServer(options.env)], options);
   return { get server() { return servers[0]; } };
 }
 
