@@ -36,6 +36,12 @@ internal static class AppsReader
 
         RequireUnique(options, apps, a => a.Id, "id");
         RequireUnique(options, apps, a => a.Key, "key");
+        foreach (var app in apps.Where(a => a.Id.Contains(':', StringComparison.Ordinal)))
+        {
+            // Grain keys are "{appId}:{name}" and user ids may contain ':', so only the app id can give it up.
+            options.Problems.Add($"{Path}: the app id \"{app.Id}\" contains ':', which app ids may not");
+        }
+
         return apps;
     }
 

@@ -174,6 +174,8 @@ public static class ConfigLoader
                 TimeSpan.FromSeconds(r.Int("websockets.pongTimeout", 1, 3600, 30)),
                 r.Int("websockets.maxBackpressureInKb", 1, int.MaxValue, 1024) * 1024L),
             HttpRequestLimitBytes = (long)(r.PositiveNumber("httpApi.requestLimitInMb", 100) * 1024 * 1024),
+            UserAuthenticationTimeout = TimeSpan.FromMilliseconds(r.Int("userAuthenticationTimeout", 1, int.MaxValue, 30000)),
+            ChannelCacheTtl = TimeSpan.FromSeconds(r.Int("channelLimits.cacheTtl", 1, int.MaxValue, 1800)),
             Orleans = new OrleansOptions(
                 r.Int("orleans.siloPort", 0, 65535, 0),
                 r.Int("orleans.primarySiloPort", 0, 65535, 0),

@@ -34,7 +34,7 @@ internal static class SoketiDefaults
           ]
         }
       },
-      "channelLimits": { "maxNameLength": 200, "cacheTtl": 3600 },
+      "channelLimits": { "maxNameLength": 200, "cacheTtl": 1800 },
       "eventLimits": { "maxChannelsAtOnce": 100, "maxNameLength": 200, "maxPayloadInKb": 100, "maxBatchSize": 10 },
       "presence": { "maxMembersPerChannel": 100, "maxMemberSizeInKb": 2 },
       "httpApi": { "requestLimitInMb": 100 },

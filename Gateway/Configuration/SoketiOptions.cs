@@ -20,6 +20,12 @@ public sealed record SoketiOptions
 
     public long HttpRequestLimitBytes { get; init; } = 100L * 1024 * 1024;
 
+    /// <summary>How long a socket of an app with <c>enableUserAuthentication</c> has to sign in.</summary>
+    public TimeSpan UserAuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a cache channel keeps its last event.</summary>
+    public TimeSpan ChannelCacheTtl { get; init; } = TimeSpan.FromMinutes(30);
+
     public required OrleansOptions Orleans { get; init; }
 
     public required IReadOnlyList<App> Apps { get; init; }

@@ -19,7 +19,13 @@ public sealed class ConfigLoaderTests : IDisposable
              app.MaxEventPayloadInKb, app.MaxEventBatchSize, app.MaxPresenceMembersPerChannel, app.MaxPresenceMemberSizeInKb));
         Assert.Equal(TimeSpan.FromSeconds(30), options.WebSockets.ActivityTimeout);
         Assert.Equal(100L * 1024 * 1024, options.HttpRequestLimitBytes);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30)), (options.UserAuthenticationTimeout, options.ChannelCacheTtl));
     }
+
+    [Fact]
+    public void App_ids_may_not_contain_a_colon() =>
+        Assert.Contains("appManager.array.apps: the app id \"a:b\" contains ':', which app ids may not",
+            Assert.Throws<ConfigurationException>(() => Load(env: new() { ["SOKETI_DEFAULT_APP_ID"] = "a:b" })).Problems);
 
     [Fact]
     public void Env_values_are_json_parsed_like_soketi_does()
