@@ -31,14 +31,18 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
 
         if (socket.Subscriptions.ContainsKey(channel))
         {
-            // soketi answers a repeated subscribe again; presence gets a fresh snapshot.
-            if (presence is null)
+            // soketi answers a repeated subscribe again; presence gets a fresh snapshot, cache channels their event.
+            if (presence is not null)
             {
-                socket.Send(ServerFrames.SubscriptionSucceeded(channel));
+                await JoinPresence(socket, channel, presence);
+            }
+            else if (CacheChannels.IsCache(channel))
+            {
+                await WelcomeWithCache(socket, channel);
             }
             else
             {
-                await JoinPresence(socket, channel, presence);
+                socket.Send(ServerFrames.SubscriptionSucceeded(channel));
             }
 
             return;
@@ -55,14 +59,24 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
             return;
         }
 
-        socket.Subscriptions.Add(channel, new SocketSubscription(local, presence is not null));
-        if (presence is null)
+        socket.Subscriptions.Add(channel, new SocketSubscription(local, presence?.UserId));
+        if (presence is not null)
+        {
+            if (!await JoinPresence(socket, channel, presence))
+            {
+                await Unsubscribe(socket, channel);
+            }
+        }
+        else if (CacheChannels.IsCache(channel))
+        {
+            if (!await WelcomeWithCache(socket, channel))
+            {
+                await Unsubscribe(socket, channel);
+            }
+        }
+        else
         {
             local.Activate(socket, ServerFrames.SubscriptionSucceeded(channel));
-        }
-        else if (!await JoinPresence(socket, channel, presence))
-        {
-            await Unsubscribe(socket, channel);
         }
     }
 
@@ -145,11 +159,23 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
     }
 
     /// <summary>The presence grain answers through the channel stream with the socket's snapshot.</summary>
-    private async Task<bool> JoinPresence(PusherSocket socket, string channel, PresenceMember member)
+    private Task<bool> JoinPresence(PusherSocket socket, string channel, PresenceMember member) =>
+        Welcome(socket, channel, () => Presence(socket, channel).Join(new PresenceJoin(gateway.Id, socket.Id, member.UserId, member.UserInfoJson)));
+
+    /// <summary>
+    /// The channel grain sends <c>subscription_succeeded</c> and then the cached event (or
+    /// <c>pusher:cache_miss</c>), in order with the channel's other events.
+    /// </summary>
+    private Task<bool> WelcomeWithCache(PusherSocket socket, string channel) =>
+        Welcome(socket, channel, () => grains.GetGrain<IChannelGrain>(ChannelKey.Format(socket.App.Id, channel))
+            .Welcome(gateway.Id, socket.Id, ServerFrames.SubscriptionSucceeded(channel)));
+
+    /// <summary>Runs a grain call that makes the socket a subscriber; a failure becomes a subscription error.</summary>
+    private async Task<bool> Welcome(PusherSocket socket, string channel, Func<Task> welcome)
     {
         try
         {
-            await Presence(socket, channel).Join(new PresenceJoin(gateway.Id, socket.Id, member.UserId, member.UserInfoJson));
+            await welcome();
             return true;
         }
         catch (Exception e)

@@ -24,6 +24,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<LocalChannelIndex>();
         services.AddSingleton<ChannelSubscriptions>();
         services.AddSingleton<ChannelPublisher>();
+        services.AddSingleton<ClientEvents>();
         services.AddSingleton<SocketIds>();
         services.AddSingleton<SocketRegistry>();
         services.AddSingleton<WebSocketEndpoint>();

@@ -26,6 +26,9 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
 
     public bool IsClosing { get; private set; }
 
+    /// <summary>The app's <c>maxClientEventsPerSecond</c>, counted for this socket.</summary>
+    internal FixedWindowLimit ClientEventLimit { get; } = new();
+
     /// <summary>Queues a frame; closes the socket as a slow consumer when too much is already waiting.</summary>
     public void Send(byte[] frame)
     {

@@ -16,6 +16,7 @@ internal sealed partial class SocketSession(
     PusherSocket socket,
     WebSocket webSocket,
     ChannelSubscriptions subscriptions,
+    ClientEvents clientEvents,
     SocketRegistry registry,
     ILogger logger)
 {
@@ -154,20 +155,23 @@ internal sealed partial class SocketSession(
                 socket.Send(PusherFrame.Error(PusherCloseCodes.InvalidMessage, "Invalid message format: pusher:unsubscribe needs data.channel as a string."));
                 return Task.CompletedTask;
             default:
-                if (message.Event.StartsWith("client-", StringComparison.Ordinal))
+                if (IsClientEvent(message))
                 {
-                    socket.Send(PusherFrame.Error(4301, socket.App.EnableClientMessages
-                        ? "Client events are not supported by this server yet."
-                        : "The app does not have client messaging enabled.", message.Channel));
-                }
-                else
-                {
-                    LogUnknownEvent(logger, message.Event, socket.Id);
+                    return clientEvents.Relay(socket, message);
                 }
 
+                LogUnknownEvent(logger, message.Event, socket.Id);
                 return Task.CompletedTask;
         }
     }
+
+    /// <summary>
+    /// <c>client-*</c> events, and any other event for a channel that is not a protocol event: it is
+    /// refused for its name rather than dropped without a word.
+    /// </summary>
+    private static bool IsClientEvent(ClientMessage message) =>
+        message.Event.StartsWith(PusherEvents.ClientEventPrefix, StringComparison.Ordinal)
+        || (message.Channel is not null && !message.Event.StartsWith("pusher", StringComparison.Ordinal));
 
     /// <summary>Answers a client's close with its own code; otherwise a normal close.</summary>
     private static int ClientCloseCode(WebSocket webSocket) =>

@@ -20,6 +20,7 @@ internal sealed class WebSocketEndpoint(
     SocketIds socketIds,
     SocketRegistry registry,
     ChannelSubscriptions subscriptions,
+    ClientEvents clientEvents,
     GatewayLifecycle lifecycle,
     SoketiOptions options,
     ILogger<SocketSession> logger)
@@ -46,7 +47,7 @@ internal sealed class WebSocketEndpoint(
         }
 
         var socket = new PusherSocket(socketIds.Next(), app!, webSocket, options.WebSockets.MaxBackpressureBytes);
-        var session = new SocketSession(socket, webSocket, subscriptions, registry, logger);
+        var session = new SocketSession(socket, webSocket, subscriptions, clientEvents, registry, logger);
         await session.Run(
             ServerFrames.ConnectionEstablished(socket.Id, (int)options.WebSockets.ActivityTimeout.TotalSeconds),
             context.RequestAborted);

@@ -11,7 +11,10 @@ public interface IChannelGrain : IGrainWithStringKey
 
     Task Publish(Publication publication);
 
-    /// <summary>Sends <paramref name="frame"/> to one socket in order with the channel's stream.</summary>
+    /// <summary>
+    /// Sends <paramref name="frame"/> to one socket in order with the channel's stream; on a cache
+    /// channel the cached event (or <c>pusher:cache_miss</c>) follows it.
+    /// </summary>
     Task Welcome(string gatewayId, string socketId, byte[] frame);
 
     [ReadOnly]

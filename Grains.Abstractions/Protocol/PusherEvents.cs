@@ -13,4 +13,6 @@ public static class PusherEvents
     public const string SubscriptionSucceeded = "pusher_internal:subscription_succeeded";
     public const string MemberAdded = "pusher_internal:member_added";
     public const string MemberRemoved = "pusher_internal:member_removed";
+    public const string CacheMiss = "pusher:cache_miss";
+    public const string ClientEventPrefix = "client-";
 }

@@ -20,15 +20,21 @@ public static class PusherFrame
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    /// <summary>An event whose data is already JSON (a string token, or any value an API caller sent).</summary>
+    /// <summary>
+    /// An event whose data is already JSON (a string token, or any value an API caller sent); empty
+    /// <paramref name="rawData"/> leaves <c>data</c> out, as a client event sent without data arrives.
+    /// </summary>
     public static byte[] Event(string eventName, string channel, ReadOnlySpan<byte> rawData, string? userId = null)
     {
         var buffer = Begin(out var writer);
         writer.WriteStartObject();
         writer.WriteString("event"u8, eventName);
         writer.WriteString("channel"u8, channel);
-        writer.WritePropertyName("data"u8);
-        writer.WriteRawValue(rawData, skipInputValidation: true);
+        if (!rawData.IsEmpty)
+        {
+            writer.WritePropertyName("data"u8);
+            writer.WriteRawValue(rawData, skipInputValidation: true);
+        }
         if (userId is not null)
         {
             writer.WriteString("user_id"u8, userId);

@@ -1,11 +1,13 @@
 using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Grains.Channels;
 
 /// <summary>
 /// Fans a channel's frames out to the gateways that have subscribers: one OneWay message per
-/// gateway per frame, never one per socket. Its state is soft; gateways re-assert it.
+/// gateway per frame, never one per socket. Its state is soft; gateways re-assert it. A cache
+/// channel also keeps its last event here, once for the cluster.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class ChannelGrain : Grain, IChannelGrain
@@ -13,8 +15,11 @@ public sealed class ChannelGrain : Grain, IChannelGrain
     private readonly Dictionary<string, GatewayStream> _gateways = new(StringComparer.Ordinal);
     private string? _key;
     private int _subscriptionCount;
+    private CachedEvent? _cached;
 
     private string Key => _key ??= this.GetPrimaryKeyString();
+
+    private string Channel => ChannelKey.Parse(Key).Channel;
 
     public async Task Register(GatewayRegistration registration)
     {
@@ -56,6 +61,12 @@ public sealed class ChannelGrain : Grain, IChannelGrain
             stream.Send(Key, publication.Frame, publication.ExceptSocketId, welcomeSocketId: null);
         }
 
+        if (publication.CacheFor is { } ttl)
+        {
+            _cached = new CachedEvent(publication.Frame, DateTime.UtcNow + ttl);
+            KeepAlive();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -64,6 +75,10 @@ public sealed class ChannelGrain : Grain, IChannelGrain
         if (_gateways.TryGetValue(gatewayId, out var stream))
         {
             stream.Send(Key, frame, exceptSocketId: null, welcomeSocketId: socketId);
+            if (CacheChannels.IsCache(Channel))
+            {
+                stream.Send(Key, CachedFrame(), exceptSocketId: null, welcomeSocketId: socketId);
+            }
         }
 
         return Task.CompletedTask;
@@ -71,11 +86,40 @@ public sealed class ChannelGrain : Grain, IChannelGrain
 
     public Task<int> SubscriptionCount() => Task.FromResult(_subscriptionCount);
 
+    /// <summary>The unexpired cached event, or <c>pusher:cache_miss</c>.</summary>
+    private byte[] CachedFrame()
+    {
+        if (_cached is { } cached && cached.ExpiresAt > DateTime.UtcNow)
+        {
+            return cached.Frame;
+        }
+
+        _cached = null;
+        return PusherFrame.Json(Channel, static (w, channel) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("event"u8, PusherEvents.CacheMiss);
+            w.WriteString("channel"u8, channel);
+            w.WriteEndObject();
+        });
+    }
+
     private Task SubscriptionCountChanged()
     {
-        // Subscribers make this activation the only copy of who listens where: keep it until they leave.
-        DelayDeactivation(_subscriptionCount > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
+        KeepAlive();
         var (appId, channel) = ChannelKey.Parse(Key);
         return GrainFactory.GetGrain<IAppGrain>(appId).SetSubscriptionCount(channel, _subscriptionCount);
     }
+
+    /// <summary>
+    /// Subscribers make this activation the only copy of who listens where, and a cached event
+    /// lives only here: keep the activation while either exists.
+    /// </summary>
+    private void KeepAlive()
+    {
+        var cacheLeft = _cached is { } cached ? cached.ExpiresAt - DateTime.UtcNow : TimeSpan.Zero;
+        DelayDeactivation(_subscriptionCount > 0 ? TimeSpan.MaxValue : cacheLeft > TimeSpan.Zero ? cacheLeft : TimeSpan.Zero);
+    }
+
+    private sealed record CachedEvent(byte[] Frame, DateTime ExpiresAt);
 }

@@ -9,10 +9,15 @@ public sealed class TwoNodeFixture : IAsyncLifetime
 
     public ServerProcess B { get; private set; } = null!;
 
+    private static readonly Dictionary<string, string> ClientMessagesEnabled = new()
+    {
+        ["SOKETI_DEFAULT_APP_ENABLE_CLIENT_MESSAGES"] = "true",
+    };
+
     public async Task InitializeAsync()
     {
-        A = await ServerProcess.Start();
-        B = await ServerProcess.Start(new Dictionary<string, string>
+        A = await ServerProcess.Start(ClientMessagesEnabled);
+        B = await ServerProcess.Start(new Dictionary<string, string>(ClientMessagesEnabled)
         {
             ["SOKETI_ORLEANS_PRIMARY_SILO_PORT"] = A.SiloPort.ToString(),
         });

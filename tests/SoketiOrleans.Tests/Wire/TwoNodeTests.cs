@@ -22,6 +22,8 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IClassFixture<TwoNode
     private static string MemberRemoved(string channel, string userId) =>
         $$"""{"event":"pusher_internal:member_removed","channel":"{{channel}}","data":"{\"user_id\":\"{{userId}}\"}"}""";
 
+    private static string CacheMiss(string channel) => CacheChannelTests.CacheMiss(channel);
+
     private static Task<RawPusherClient> Connect(ServerProcess server) => RawPusherClient.Connect(server.WebSocketUri());
 
     /// <summary>Reads the same endpoint from both nodes until both give <paramref name="expected"/>.</summary>
@@ -178,6 +180,44 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IClassFixture<TwoNode
         await carolOnA.Unsubscribe(channel);
         Assert.Equal(MemberRemoved(channel, "carol"), await observer.Next());
         await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":1,"user_count":1}""");
+    }
+
+    [Fact]
+    public async Task Client_events_cross_gateways_with_the_presence_user_id_and_skip_the_sender()
+    {
+        var channel = Names.Unique("presence-whisper-");
+        await using var onA = await Connect(fixture.A);
+        await using var onB = await Connect(fixture.B);
+        await onA.SubscribePresence(Signer, channel, """{"user_id":"ann"}""");
+        await onB.SubscribePresence(Signer, channel, """{"user_id":"bob"}""");
+        Assert.Equal(MemberAdded(channel, "bob"), await onA.Next());
+
+        await onA.SendText($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"to":"bob"}}""");
+        await onB.SendText($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"to":"ann"}}""");
+
+        Assert.Equal($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"to":"bob"},"user_id":"ann"}""", await onB.Next());
+        Assert.Equal($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"to":"ann"},"user_id":"bob"}""", await onA.Next());
+        await onA.AssertSilent(Silence);
+        await onB.AssertSilent(Silence);
+    }
+
+    [Fact]
+    public async Task A_cache_channel_replays_on_b_what_was_sent_through_a()
+    {
+        var apiChannel = Names.Unique("cache-cluster-");
+        var clientChannel = Names.Unique("private-cache-cluster-");
+        ApiAssert.IsOk(await _apiA.Trigger(apiChannel, "kept", "k"));
+        await using var onA = await Connect(fixture.A);
+        await onA.SubscribePrivate(Signer, clientChannel);
+        Assert.Equal(CacheMiss(clientChannel), await onA.Next());
+        await onA.SendText($$"""{"event":"client-note","channel":"{{clientChannel}}","data":"n"}""");
+        await onA.ExpectPong();
+
+        await using var onB = await Connect(fixture.B);
+        await onB.SubscribePublic(apiChannel);
+        Assert.Equal(Frame("kept", apiChannel, "k"), await onB.Next());
+        await onB.SubscribePrivate(Signer, clientChannel);
+        Assert.Equal($$"""{"event":"client-note","channel":"{{clientChannel}}","data":"n"}""", await onB.Next());
     }
 
     public void Dispose()

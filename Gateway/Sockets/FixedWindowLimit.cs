@@ -1,0 +1,36 @@
+namespace SoketiOrleans.Gateway.Sockets;
+
+/// <summary>
+/// At most a given number of takes per second, counted in windows that start with the first take
+/// after the previous window ended (soketi's per-socket client event limit behaves this way). Used
+/// by one socket's message loop only, so it needs no locking.
+/// </summary>
+internal sealed class FixedWindowLimit
+{
+    private const long WindowMilliseconds = 1000;
+    private long _windowStart = long.MinValue;
+    private int _taken;
+
+    /// <param name="limit">Takes allowed per window; negative means unlimited.</param>
+    public bool TryTake(int limit, long nowMilliseconds)
+    {
+        if (limit < 0)
+        {
+            return true;
+        }
+
+        if (nowMilliseconds - _windowStart >= WindowMilliseconds)
+        {
+            _windowStart = nowMilliseconds;
+            _taken = 0;
+        }
+
+        if (_taken >= limit)
+        {
+            return false;
+        }
+
+        _taken++;
+        return true;
+    }
+}
