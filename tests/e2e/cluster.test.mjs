@@ -4,7 +4,7 @@ import { useCluster } from './lib/fixtures.mjs';
 import { apiGet, connect, connectAndSubscribe, nextEvent, record, serverSdk, silence, subscribe, subscriptionCountIs } from './lib/pusher.mjs';
 
 // Process A, and process B joined to A's cluster: two silos, two gateways on different ports.
-const fixture = useCluster();
+const fixture = useCluster({ env: { SOKETI_DEFAULT_APP_ENABLE_CLIENT_MESSAGES: 'true' } });
 
 const ada = { user_id: 1001, user_info: { name: 'Ada' } };
 const bob = { user_id: '2002', user_info: { name: 'Bob' } };
@@ -99,4 +99,25 @@ test('A and B answer channel reads identically', async () => {
     { status: 200, body: { channels: { 'presence-cluster-4': { subscription_count: 3, occupied: true, user_count: 2 } } } },
   ]);
   assert.deepEqual(fromB, fromA);
+});
+
+test('a whisper from a presence member on A reaches the member on B with its user_id, not the sender', async () => {
+  const onA = await join(fixture.a, ada, 'presence-cluster-whisper');
+  const onB = await join(fixture.b, bob, 'presence-cluster-whisper');
+  const received = new Promise(resolve => onB.bind('client-typing', (data, metadata) => resolve({ data, metadata })));
+  const echoed = record(onA, 'client-typing');
+
+  onA.trigger('client-typing', { typing: true });
+
+  assert.deepEqual(await received, { data: { typing: true }, metadata: { user_id: '1001' } });
+  await silence();
+  assert.deepEqual(echoed.events, []);
+});
+
+test('a cache channel filled through A replays its last event to a client on B', async () => {
+  await serverSdk(fixture.a).trigger('cache-cluster-status', 'status', { up: true });
+
+  const onB = await connect(fixture.b);
+
+  assert.deepEqual(await nextEvent(onB.subscribe('cache-cluster-status'), 'status'), { up: true });
 });

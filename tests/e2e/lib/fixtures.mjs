@@ -45,9 +45,9 @@ export function useServer(options = {}) {
   return { get server() { return servers[0]; } };
 }
 
-/** Process A and process B joined to A's cluster, for the current file. */
-export function useCluster(options) {
-  const servers = useServers(startCluster, options);
+/** Process A and process B joined to A's cluster, for the current file; `options.env` goes to both. */
+export function useCluster(options = {}) {
+  const servers = useServers(() => startCluster(options.env), options);
   return {
     get a() { return servers[0]; },
     get b() { return servers[1]; },

@@ -62,11 +62,14 @@ export async function startServer(env = {}) {
   return server;
 }
 
-/** Process A, then process B joined to A's silo: one cluster of two silos with two gateways. */
-export async function startCluster() {
-  const a = await startServer();
+/**
+ * Process A, then process B joined to A's silo: one cluster of two silos with two gateways.
+ * @param {Record<string, string>} [env] extra SOKETI_* variables for both processes
+ */
+export async function startCluster(env = {}) {
+  const a = await startServer(env);
   try {
-    const b = await startServer({ SOKETI_ORLEANS_PRIMARY_SILO_PORT: String(a.siloPort) });
+    const b = await startServer({ ...env, SOKETI_ORLEANS_PRIMARY_SILO_PORT: String(a.siloPort) });
     return [a, b];
   } catch (error) {
     await a.stop();
