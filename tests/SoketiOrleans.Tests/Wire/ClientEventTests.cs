@@ -34,22 +34,20 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
         client.SendText($$$"""{"event":"{{{name}}}","channel":"{{{channel}}}","data":{{{data}}}}""");
 
     /// <summary>Two sockets subscribed to the same private channel.</summary>
-    private async Task<(RawPusherClient Sender, RawPusherClient Receiver, string Channel)> PrivatePair()
+    private async Task<PrivatePair> SubscribePair()
     {
         var channel = Names.Unique("private-chat-");
-        var sender = await Connect();
-        var receiver = await Connect();
-        await sender.SubscribePrivate(Signer, channel);
-        await receiver.SubscribePrivate(Signer, channel);
-        return (sender, receiver, channel);
+        var pair = new PrivatePair(await Connect(), await Connect(), channel);
+        await pair.Sender.SubscribePrivate(Signer, channel);
+        await pair.Receiver.SubscribePrivate(Signer, channel);
+        return pair;
     }
 
     [Fact]
     public async Task Private_channel_client_event_reaches_the_others_but_not_the_sender()
     {
-        var (sender, receiver, channel) = await PrivatePair();
-        await using var s = sender;
-        await using var r = receiver;
+        await using var pair = await SubscribePair();
+        var (sender, receiver, channel) = pair;
 
         await SendClientEvent(sender, channel);
 
@@ -60,9 +58,8 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
     [Fact]
     public async Task String_data_and_missing_data_pass_through_as_sent()
     {
-        var (sender, receiver, channel) = await PrivatePair();
-        await using var s = sender;
-        await using var r = receiver;
+        await using var pair = await SubscribePair();
+        var (sender, receiver, channel) = pair;
 
         await SendClientEvent(sender, channel, data: "\"{\\\"a\\\":1}\"");
         await sender.SendText($$$"""{"event":"client-bare","channel":"{{{channel}}}"}""");
@@ -110,9 +107,8 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_socket_not_subscribed_to_the_channel_is_refused()
     {
-        var (sender, receiver, channel) = await PrivatePair();
-        await using var s = sender;
-        await using var r = receiver;
+        await using var pair = await SubscribePair();
+        var (sender, receiver, channel) = pair;
         await using var outsider = await Connect();
 
         await SendClientEvent(outsider, channel);
@@ -126,9 +122,8 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
     [Fact]
     public async Task Names_must_start_with_client_and_fit_the_name_limit()
     {
-        var (sender, receiver, channel) = await PrivatePair();
-        await using var s = sender;
-        await using var r = receiver;
+        await using var pair = await SubscribePair();
+        var (sender, receiver, channel) = pair;
 
         await SendClientEvent(sender, channel, name: "xclient-typing");
         await SendClientEvent(sender, channel, name: "client-" + new string('n', 14)); // 21 characters, limit 20
@@ -143,9 +138,8 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
     [Fact]
     public async Task Data_over_the_payload_limit_is_refused_and_at_the_limit_passes()
     {
-        var (sender, receiver, channel) = await PrivatePair();
-        await using var s = sender;
-        await using var r = receiver;
+        await using var pair = await SubscribePair();
+        var (sender, receiver, channel) = pair;
         var atLimit = "\"" + new string('x', 1024 - 2) + "\"";
         var overLimit = "\"" + new string('x', 1024 - 1) + "\"";
 
@@ -160,9 +154,8 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
     [Fact]
     public async Task More_than_the_per_second_limit_is_refused_with_4301_and_the_socket_stays_open()
     {
-        var (sender, receiver, channel) = await PrivatePair();
-        await using var s = sender;
-        await using var r = receiver;
+        await using var pair = await SubscribePair();
+        var (sender, receiver, channel) = pair;
 
         for (var i = 0; i <= ClientEventsFixture.EventsPerSecond; i++)
         {
@@ -196,4 +189,13 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
     }
 
     public void Dispose() => _api.Dispose();
+
+    private sealed record PrivatePair(RawPusherClient Sender, RawPusherClient Receiver, string Channel) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Sender.DisposeAsync();
+            await Receiver.DisposeAsync();
+        }
+    }
 }
