@@ -7,6 +7,7 @@ using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Users;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.Sockets;
@@ -20,6 +21,7 @@ internal sealed class WebSocketEndpoint(
     SocketIds socketIds,
     SocketRegistry registry,
     ChannelSubscriptions subscriptions,
+    UserSignIns users,
     GatewayLifecycle lifecycle,
     SoketiOptions options,
     ILogger<SocketSession> logger)
@@ -46,7 +48,12 @@ internal sealed class WebSocketEndpoint(
         }
 
         var socket = new PusherSocket(socketIds.Next(), app!, webSocket, options.WebSockets.MaxBackpressureBytes);
-        var session = new SocketSession(socket, webSocket, subscriptions, registry, logger);
+        if (app!.EnableUserAuthentication)
+        {
+            socket.RequireSignInWithin(options.UserAuthenticationTimeout);
+        }
+
+        var session = new SocketSession(socket, webSocket, subscriptions, users, registry, logger);
         await session.Run(
             ServerFrames.ConnectionEstablished(socket.Id, (int)options.WebSockets.ActivityTimeout.TotalSeconds),
             context.RequestAborted);

@@ -13,4 +13,7 @@ public static class PusherEvents
     public const string SubscriptionSucceeded = "pusher_internal:subscription_succeeded";
     public const string MemberAdded = "pusher_internal:member_added";
     public const string MemberRemoved = "pusher_internal:member_removed";
+    public const string SignIn = "pusher:signin";
+    public const string SigninSuccess = "pusher:signin_success";
+    public const string WatchlistEvents = "pusher_internal:watchlist_events";
 }

@@ -76,6 +76,9 @@ public sealed class ChannelGrain : Grain, IChannelGrain
         // Subscribers make this activation the only copy of who listens where: keep it until they leave.
         DelayDeactivation(_subscriptionCount > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
         var (appId, channel) = ChannelKey.Parse(Key);
-        return GrainFactory.GetGrain<IAppGrain>(appId).SetSubscriptionCount(channel, _subscriptionCount);
+        // '#' channels (server-to-user) are the server's own: GET /channels does not list them.
+        return channel.StartsWith('#')
+            ? Task.CompletedTask
+            : GrainFactory.GetGrain<IAppGrain>(appId).SetSubscriptionCount(channel, _subscriptionCount);
     }
 }

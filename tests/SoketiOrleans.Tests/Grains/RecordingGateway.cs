@@ -40,6 +40,8 @@ public sealed class RecordingGateway : IGatewayObserver
         return Task.CompletedTask;
     }
 
+    public Task CloseSockets(string[] socketIds, int code, string message) => Task.CompletedTask;
+
     public Task<IReadOnlyList<ChannelDelivery>> WaitFor(int count) =>
         Eventually.Get(() => Task.FromResult(Deliveries), d => d.Count >= count, $"{count} deliveries at {Id}");
 
