@@ -247,5 +247,24 @@ public sealed class UserSignInTests(ServerFixture fixture) : IClassFixture<Serve
         Assert.Equal(WatchlistEvent("online", x), await watcherAgain.Next());
     }
 
+    [Fact]
+    public async Task Two_users_watching_each_other_sign_in_at_once_and_each_hears_the_other_once()
+    {
+        var (x, y) = (Names.Unique("x"), Names.Unique("y"));
+        await using var xSocket = await Connect();
+        await using var ySocket = await Connect();
+        var (xData, yData) = (UserData(x, y), UserData(y, x));
+        var (xAuth, yAuth) = (Signer.UserAuth(xSocket.SocketId, xData), Signer.UserAuth(ySocket.SocketId, yData));
+
+        await Task.WhenAll(xSocket.SendSignIn(xData, xAuth), ySocket.SendSignIn(yData, yAuth));
+
+        Assert.Equal(SigninSuccess(xData, xAuth), await xSocket.Next());
+        Assert.Equal(SigninSuccess(yData, yAuth), await ySocket.Next());
+        Assert.Equal(WatchlistEvent("online", y), await xSocket.Next());
+        Assert.Equal(WatchlistEvent("online", x), await ySocket.Next());
+        await xSocket.AssertSilent(Silence);
+        await ySocket.AssertSilent(TimeSpan.Zero);
+    }
+
     public void Dispose() => _api.Dispose();
 }
