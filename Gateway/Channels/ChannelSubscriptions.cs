@@ -4,6 +4,7 @@ using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Presence;
 using SoketiOrleans.Protocol;
+using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Gateway.Channels;
 
@@ -117,6 +118,18 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
             return false;
         }
 
+        if (ServerToUserChannel.UserIdOf(channel) is { } userId)
+        {
+            // The socket joined its own server-to-user channel when it signed in; pusher-js subscribes to it again.
+            if (socket.UserId == userId)
+            {
+                return true;
+            }
+
+            socket.Send(PusherFrame.SubscriptionError(channel, "AuthError", "The connection is not signed in as this user.", 401));
+            return false;
+        }
+
         if (!ChannelName.HasValidCharacters(channel))
         {
             socket.Send(PusherFrame.SubscriptionError(channel, null, NameNotAllowed, PusherCloseCodes.Unauthorized));
@@ -135,6 +148,9 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
             socket.Send(PusherFrame.SubscriptionError(channel, "AuthError", "The connection is unauthorized.", 401));
             return false;
         }
+
+        // As in soketi, an app that vouches for a private or presence subscription has authorized the socket.
+        socket.Authorized();
 
         if (type != ChannelType.Presence)
         {

@@ -8,6 +8,7 @@ using SoketiOrleans.Gateway.Health;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Sockets;
+using SoketiOrleans.Gateway.Users;
 
 namespace SoketiOrleans.Gateway.Hosting;
 
@@ -25,6 +26,8 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ChannelSubscriptions>();
         services.AddSingleton<ChannelPublisher>();
         services.AddSingleton<ClientEvents>();
+        services.AddSingleton<UserSignIns>();
+        services.AddSingleton<TerminateConnectionsEndpoint>();
         services.AddSingleton<SocketIds>();
         services.AddSingleton<SocketRegistry>();
         services.AddSingleton<WebSocketEndpoint>();
@@ -53,6 +56,8 @@ public static class GatewayHostingExtensions
             channels.Get(context, appId, channelName));
         api.MapGet("/channels/{channelName}/users", (HttpContext context, string appId, string channelName, ChannelsEndpoints channels) =>
             channels.Users(context, appId, channelName));
+        api.MapPost("/users/{userId}/terminate_connections", (HttpContext context, string appId, string userId, TerminateConnectionsEndpoint users) =>
+            users.Terminate(context, appId, userId));
         return app;
     }
 }

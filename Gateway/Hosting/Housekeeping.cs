@@ -2,12 +2,14 @@ using Microsoft.Extensions.Hosting;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Sockets;
+using SoketiOrleans.Gateway.Users;
 
 namespace SoketiOrleans.Gateway.Hosting;
 
 /// <summary>
 /// A twice-a-second sweep: pings silent sockets and closes those that ignore the ping (Pusher's
-/// activity check), and skips channel-stream gaps that will never fill.
+/// activity check), closes sockets that had to sign in and did not in time, and skips
+/// channel-stream gaps that will never fill.
 /// </summary>
 internal sealed class Housekeeping(SocketRegistry sockets, LocalChannelIndex channels, SoketiOptions options) : BackgroundService
 {
@@ -25,6 +27,10 @@ internal sealed class Housekeeping(SocketRegistry sockets, LocalChannelIndex cha
                 foreach (var socket in sockets.All)
                 {
                     socket.CheckActivity(now, options.WebSockets.ActivityTimeout, options.WebSockets.PongTimeout);
+                    if (socket.SignInOverdue(now))
+                    {
+                        UserSignIns.Refuse(socket, SignInRefusal.TimedOut);
+                    }
                 }
 
                 channels.SkipStaleGaps(GapPatience);

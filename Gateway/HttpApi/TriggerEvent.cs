@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using SoketiOrleans.Gateway.Apps;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Gateway.HttpApi;
 
@@ -112,7 +113,9 @@ public sealed record TriggerEvent(string Name, byte[] Data, IReadOnlyList<string
 
         foreach (var channel in channels)
         {
-            if (channel.Length > app.MaxChannelNameLength || !ChannelName.HasValidCharacters(channel))
+            // Server-to-user channels are the pusher SDK's sendToUser; other '#' names stay reserved.
+            if (channel.Length > app.MaxChannelNameLength
+                || !(ChannelName.HasValidCharacters(channel) || ServerToUserChannel.UserIdOf(channel) is not null))
             {
                 problem = BadRequest($"The channel name \"{channel}\" is not allowed.");
                 return null;

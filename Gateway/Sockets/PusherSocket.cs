@@ -15,6 +15,7 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     private long _queuedBytes;
     private long _lastActivity = Environment.TickCount64;
     private long _pingSentAt;
+    private long _signInDeadline;
     private volatile bool _discarding;
 
     public string Id { get; } = id;
@@ -28,6 +29,28 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
 
     /// <summary>The app's <c>maxClientEventsPerSecond</c>, counted for this socket.</summary>
     internal FixedWindowLimit ClientEventLimit { get; } = new();
+    /// <summary>The user the socket signed in as; null until then. Set only by the socket's own message loop.</summary>
+    public string? UserId { get; private set; }
+
+    /// <summary>For apps with <c>enableUserAuthentication</c>: the socket must be authorized by then.</summary>
+    internal void RequireSignInWithin(TimeSpan timeout) =>
+        Volatile.Write(ref _signInDeadline, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+
+    /// <summary>The app vouched for the socket (a sign-in, or a private or presence auth as soketi counts it).</summary>
+    internal void Authorized() => Volatile.Write(ref _signInDeadline, 0);
+
+    internal void SignedIn(string userId)
+    {
+        UserId = userId;
+        Authorized();
+    }
+
+    /// <summary>True once, when the sign-in deadline has passed without an authorization.</summary>
+    internal bool SignInOverdue(long now)
+    {
+        var deadline = Volatile.Read(ref _signInDeadline);
+        return deadline != 0 && now >= deadline && Interlocked.CompareExchange(ref _signInDeadline, 0, deadline) == deadline;
+    }
 
     /// <summary>Queues a frame; closes the socket as a slow consumer when too much is already waiting.</summary>
     public void Send(byte[] frame)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace SoketiOrleans.Gateway.Sockets;
 
@@ -10,6 +11,8 @@ public sealed class SocketRegistry
     public int Count => _sockets.Count;
 
     public ICollection<PusherSocket> All => _sockets.Values;
+
+    internal bool TryGet(string socketId, [NotNullWhen(true)] out PusherSocket? socket) => _sockets.TryGetValue(socketId, out socket);
 
     internal void Add(PusherSocket socket) => _sockets[socket.Id] = socket;
 

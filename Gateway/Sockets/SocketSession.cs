@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Users;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.Sockets;
@@ -17,6 +18,7 @@ internal sealed partial class SocketSession(
     WebSocket webSocket,
     ChannelSubscriptions subscriptions,
     ClientEvents clientEvents,
+    UserSignIns users,
     SocketRegistry registry,
     ILogger logger)
 {
@@ -38,6 +40,7 @@ internal sealed partial class SocketSession(
         {
             socket.Close(ClientCloseCode(webSocket), "");
             await subscriptions.UnsubscribeAll(socket);
+            await users.SignOut(socket);
             registry.Remove(socket);
             await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
             await ended.CancelAsync();
@@ -146,6 +149,8 @@ internal sealed partial class SocketSession(
                 return Task.CompletedTask;
             case PusherEvents.Subscribe:
                 return subscriptions.Subscribe(socket, message);
+            case PusherEvents.SignIn:
+                return users.SignIn(socket, message);
             case PusherEvents.Unsubscribe:
                 if (message.DataString("channel") is { } channel)
                 {

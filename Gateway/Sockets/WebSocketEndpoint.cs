@@ -7,6 +7,7 @@ using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Users;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.Sockets;
@@ -21,6 +22,7 @@ internal sealed class WebSocketEndpoint(
     SocketRegistry registry,
     ChannelSubscriptions subscriptions,
     ClientEvents clientEvents,
+    UserSignIns users,
     GatewayLifecycle lifecycle,
     SoketiOptions options,
     ILogger<SocketSession> logger)
@@ -47,7 +49,12 @@ internal sealed class WebSocketEndpoint(
         }
 
         var socket = new PusherSocket(socketIds.Next(), app!, webSocket, options.WebSockets.MaxBackpressureBytes);
-        var session = new SocketSession(socket, webSocket, subscriptions, clientEvents, registry, logger);
+        if (app!.EnableUserAuthentication)
+        {
+            socket.RequireSignInWithin(options.UserAuthenticationTimeout);
+        }
+
+        var session = new SocketSession(socket, webSocket, subscriptions, clientEvents, users, registry, logger);
         await session.Run(
             ServerFrames.ConnectionEstablished(socket.Id, (int)options.WebSockets.ActivityTimeout.TotalSeconds),
             context.RequestAborted);

@@ -15,4 +15,7 @@ public static class PusherEvents
     public const string MemberRemoved = "pusher_internal:member_removed";
     public const string CacheMiss = "pusher:cache_miss";
     public const string ClientEventPrefix = "client-";
+    public const string SignIn = "pusher:signin";
+    public const string SigninSuccess = "pusher:signin_success";
+    public const string WatchlistEvents = "pusher_internal:watchlist_events";
 }

@@ -108,7 +108,10 @@ public sealed class ChannelGrain : Grain, IChannelGrain
     {
         KeepAlive();
         var (appId, channel) = ChannelKey.Parse(Key);
-        return GrainFactory.GetGrain<IAppGrain>(appId).SetSubscriptionCount(channel, _subscriptionCount);
+        // '#' channels (server-to-user) are the server's own: GET /channels does not list them.
+        return channel.StartsWith('#')
+            ? Task.CompletedTask
+            : GrainFactory.GetGrain<IAppGrain>(appId).SetSubscriptionCount(channel, _subscriptionCount);
     }
 
     /// <summary>

@@ -40,6 +40,15 @@ public sealed class RecordingGateway : IGatewayObserver
         return Task.CompletedTask;
     }
 
+    /// <summary>The close orders it was sent, as (socket ids, code, message).</summary>
+    public ConcurrentQueue<(string[] SocketIds, int Code, string Message)> Closes { get; } = new();
+
+    public Task CloseSockets(string[] socketIds, int code, string message)
+    {
+        Closes.Enqueue((socketIds, code, message));
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<ChannelDelivery>> WaitFor(int count) =>
         Eventually.Get(() => Task.FromResult(Deliveries), d => d.Count >= count, $"{count} deliveries at {Id}");
 

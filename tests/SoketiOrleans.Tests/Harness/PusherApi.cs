@@ -32,6 +32,10 @@ public sealed class PusherApi(Uri server, PusherSigner? signer = null) : IDispos
             ["socket_id"] = socketId,
         }.Where(p => p.Value is not null).ToDictionary(), SdkJson));
 
+    /// <summary>The pusher SDK's terminateUserConnections.</summary>
+    public Task<(int Status, string Body)> TerminateUserConnections(string userId) =>
+        Post($"/users/{userId}/terminate_connections", "{}");
+
     public async Task<(int Status, string Body)> Get(string path, IReadOnlyDictionary<string, string>? query = null)
     {
         var fullPath = $"/apps/{Signer.AppId}{path}";

@@ -14,6 +14,9 @@ public sealed record PusherSigner(string AppId = "app-id", string Key = "app-key
     public string PresenceAuth(string socketId, string channel, string channelData) =>
         $"{Key}:{Hmac($"{socketId}:{channel}:{channelData}")}";
 
+    /// <summary>The <c>auth</c> of <c>pusher:signin</c> (pusher-http-node's authenticateUser).</summary>
+    public string UserAuth(string socketId, string userData) => $"{Key}:{Hmac($"{socketId}::user::{userData}")}";
+
     /// <summary>The signed query string of an HTTP API request (pusher-http-node's algorithm).</summary>
     public string SignedQuery(string method, string path, string? body, IReadOnlyDictionary<string, string>? extra = null, long? timestamp = null)
     {

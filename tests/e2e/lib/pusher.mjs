@@ -1,4 +1,5 @@
 // pusher-js clients and the pusher server SDK, pointed at a test server, plus waits with timeouts.
+import assert from 'node:assert/strict';
 import Pusher from 'pusher-js';
 import PusherServer from 'pusher';
 import WebSocket from 'ws';
@@ -41,9 +42,10 @@ export function subscriptionCountIs(server, channelName, count) {
 
 /**
  * A pusher-js client on `server`; private and presence channels are authorized in-process by
- * `authSdk.authorizeChannel` (with `presenceData` for presence channels).
+ * `authSdk.authorizeChannel` (with `presenceData` for presence channels), and `signin()` by
+ * `authSdk.authenticateUser` with `userData` (e.g. `{ id: '1', watchlist: ['2'] }`).
  */
-export function createClient(server, { key = APP.key, authSdk = serverSdk(server), presenceData } = {}) {
+export function createClient(server, { key = APP.key, authSdk = serverSdk(server), presenceData, userData } = {}) {
   const client = new Pusher(key, {
     wsHost: '127.0.0.1',
     wsPort: server.port,
@@ -54,6 +56,15 @@ export function createClient(server, { key = APP.key, authSdk = serverSdk(server
       customHandler: ({ socketId, channelName }, callback) => {
         try {
           callback(null, authSdk.authorizeChannel(socketId, channelName, presenceData));
+        } catch (error) {
+          callback(error, null);
+        }
+      },
+    },
+    userAuthentication: {
+      customHandler: ({ socketId }, callback) => {
+        try {
+          callback(null, authSdk.authenticateUser(socketId, userData));
         } catch (error) {
           callback(error, null);
         }
@@ -101,6 +112,18 @@ export async function connectRaw(server) {
   const established = JSON.parse(await raw.nextFrame(frame => frame.event === 'pusher:connection_established'));
   raw.socketId = JSON.parse(established.data).socket_id;
   return raw;
+}
+
+/**
+ * A connected client signed in as `userData`: resolves once pusher-js has accepted
+ * pusher:signin_success (it then subscribes to its #server-to-user- channel by itself).
+ */
+export async function signIn(server, userData, options) {
+  const client = await connect(server, { ...options, userData });
+  client.signin();
+  await client.user.signinDonePromise;
+  assert.equal(client.user.user_data?.id, userData.id, 'pusher-js accepted the sign-in');
+  return client;
 }
 
 /** Disconnects every client created so far. */

@@ -1,0 +1,79 @@
+using System.Text;
+using SoketiOrleans.Channels;
+using SoketiOrleans.Tests.Harness;
+using SoketiOrleans.Users;
+
+namespace SoketiOrleans.Tests.Grains;
+
+[Collection(nameof(ClusterCollection))]
+public sealed class UserGrainTests(ClusterFixture fixture)
+{
+    private static readonly byte[] Success = """{"event":"pusher:signin_success","data":{}}"""u8.ToArray();
+
+    private readonly string _appId = $"app-{Guid.NewGuid():N}";
+
+    private IUserGrain User(string id) => fixture.Grains.GetGrain<IUserGrain>(UserKey.Format(_appId, id));
+
+    /// <summary>A gateway with sockets in the user's server-to-user channel, as the real one has before signing in.</summary>
+    private async Task<RecordingGateway> GatewayOf(string userId)
+    {
+        var gateway = RecordingGateway.Create(fixture.Grains);
+        await fixture.Grains.GetGrain<IChannelGrain>(ChannelKey.Format(_appId, ServerToUserChannel.For(userId))).Register(gateway.Registration(1));
+        return gateway;
+    }
+
+    private static UserSignIn SignIn(RecordingGateway gateway, string socketId, params string[] watchlist) =>
+        new(gateway.Id, gateway.Reference, socketId, watchlist, Success);
+
+    [Fact]
+    public async Task Watch_notices_that_are_older_or_change_nothing_are_dropped()
+    {
+        var x = await User("x").AddWatcher("probe");
+        var gateway = await GatewayOf("w");
+        var w = User("w");
+        await w.SignIn(SignIn(gateway, "1.1", "x"));
+
+        // OneWay notices may arrive in any order: each step holds whatever the order within it.
+        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version - 1)); // older than what w read
+        await w.WatchedUserChanged("y", new WatchedUser(true, long.MaxValue));   // not watched
+        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version + 2));
+        await gateway.WaitFor(2);
+        await w.WatchedUserChanged("x", new WatchedUser(false, x.Version + 1)); // overtaken by the one above
+        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version + 3));  // no change, or overtaken by the next
+        await w.WatchedUserChanged("x", new WatchedUser(false, x.Version + 4));
+        await gateway.WaitFor(3);
+        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version + 5));
+
+        var d = await gateway.WaitFor(4);
+        Assert.Equal(
+            [
+                ("1.1", Encoding.UTF8.GetString(Success)),
+                (null, """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"online","user_ids":["x"]}]}}"""),
+                (null, """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"offline","user_ids":["x"]}]}}"""),
+                (null, """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"online","user_ids":["x"]}]}}"""),
+            ],
+            d.Select(x => (x.WelcomeSocketId, RecordingGateway.Text(x))));
+    }
+
+    [Fact]
+    public async Task Terminate_asks_each_gateway_to_close_the_users_sockets_there()
+    {
+        var first = await GatewayOf("u");
+        var second = await GatewayOf("u");
+        var u = User("u");
+        await u.SignIn(SignIn(first, "1.1"));
+        await u.SignIn(SignIn(first, "1.2"));
+        await u.SignIn(SignIn(second, "2.1"));
+        await u.SignOut(first.Id, "1.2");
+
+        await u.Terminate();
+
+        foreach (var (gateway, sockets) in new[] { (first, new[] { "1.1" }), (second, ["2.1"]) })
+        {
+            var close = await Eventually.Get(() => Task.FromResult(gateway.Closes.ToArray()), c => c.Length > 0, $"a close order at {gateway.Id}");
+            var (socketIds, code, message) = Assert.Single(close);
+            Assert.Equal(sockets, socketIds.Order());
+            Assert.Equal((4009, "You got disconnected by the app."), (code, message));
+        }
+    }
+}
