@@ -176,23 +176,38 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
 
     /// <summary>The presence grain answers through the channel stream with the socket's snapshot.</summary>
     private Task<bool> JoinPresence(PusherSocket socket, string channel, PresenceMember member) =>
-        Welcome(socket, channel, () => Presence(socket, channel).Join(new PresenceJoin(gateway.Id, socket.Id, member.UserId, member.UserInfoJson)));
+        Welcome(socket, channel, () => Presence(socket, channel).Join(
+            new PresenceJoin(gateway.Id, socket.Id, member.UserId, member.UserInfoJson, socket.App.MaxPresenceMembersPerChannel)));
 
     /// <summary>
     /// The channel grain sends <c>subscription_succeeded</c> and then the cached event (or
     /// <c>pusher:cache_miss</c>), in order with the channel's other events.
     /// </summary>
     private Task<bool> WelcomeWithCache(PusherSocket socket, string channel) =>
-        Welcome(socket, channel, () => grains.GetGrain<IChannelGrain>(ChannelKey.Format(socket.App.Id, channel))
-            .Welcome(gateway.Id, socket.Id, ServerFrames.SubscriptionSucceeded(channel)));
+        Welcome(socket, channel, async () =>
+        {
+            await grains.GetGrain<IChannelGrain>(ChannelKey.Format(socket.App.Id, channel))
+                .Welcome(gateway.Id, socket.Id, ServerFrames.SubscriptionSucceeded(channel));
+            return true;
+        });
 
-    /// <summary>Runs a grain call that makes the socket a subscriber; a failure becomes a subscription error.</summary>
-    private async Task<bool> Welcome(PusherSocket socket, string channel, Func<Task> welcome)
+    /// <summary>
+    /// Runs a grain call that makes the socket a subscriber. A failure becomes a subscription error,
+    /// and so does a refusal (only a full presence channel refuses).
+    /// </summary>
+    private async Task<bool> Welcome(PusherSocket socket, string channel, Func<Task<bool>> welcome)
     {
         try
         {
-            await welcome();
-            return true;
+            if (await welcome())
+            {
+                return true;
+            }
+
+            // soketi's status and type for this limit.
+            socket.Send(PusherFrame.SubscriptionError(channel, "LimitReached",
+                $"The maximum of {socket.App.MaxPresenceMembersPerChannel} members per presence channel was reached.", PusherCloseCodes.OverCapacity));
+            return false;
         }
         catch (Exception e)
         {

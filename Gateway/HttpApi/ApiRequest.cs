@@ -18,7 +18,7 @@ public sealed record ApiRequest(App App, byte[] Body)
 
         if (context.Request.ContentLength > options.HttpRequestLimitBytes)
         {
-            await ApiResponses.Error(context, StatusCodes.Status413PayloadTooLarge, "The payload size is too big.");
+            await BodyTooLarge(context, options);
             return null;
         }
 
@@ -31,7 +31,7 @@ public sealed record ApiRequest(App App, byte[] Body)
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await ApiResponses.Error(context, StatusCodes.Status413PayloadTooLarge, "The payload size is too big.");
+            await BodyTooLarge(context, options);
             return null;
         }
 
@@ -43,4 +43,8 @@ public sealed record ApiRequest(App App, byte[] Body)
 
         return new ApiRequest(app, body);
     }
+
+    private static Task BodyTooLarge(HttpContext context, SoketiOptions options) =>
+        ApiResponses.Error(context, StatusCodes.Status413PayloadTooLarge,
+            $"The request body is larger than the allowed {options.HttpRequestLimitBytes} bytes (httpApi.requestLimitInMb).");
 }

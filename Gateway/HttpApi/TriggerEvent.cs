@@ -113,9 +113,14 @@ public sealed record TriggerEvent(string Name, byte[] Data, IReadOnlyList<string
 
         foreach (var channel in channels)
         {
+            if (channel.Length > app.MaxChannelNameLength)
+            {
+                problem = BadRequest($"The channel name is longer than the allowed {app.MaxChannelNameLength} characters.");
+                return null;
+            }
+
             // Server-to-user channels are the pusher SDK's sendToUser; other '#' names stay reserved.
-            if (channel.Length > app.MaxChannelNameLength
-                || !(ChannelName.HasValidCharacters(channel) || ServerToUserChannel.UserIdOf(channel) is not null))
+            if (!(ChannelName.HasValidCharacters(channel) || ServerToUserChannel.UserIdOf(channel) is not null))
             {
                 problem = BadRequest($"The channel name \"{channel}\" is not allowed.");
                 return null;

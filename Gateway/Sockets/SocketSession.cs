@@ -58,8 +58,11 @@ internal sealed partial class SocketSession(
             {
                 if (length == Capacity(buffer) && !TryGrow(ref buffer, length))
                 {
-                    socket.Close((int)WebSocketCloseStatus.MessageTooBig,
-                        $"Message too big: at most {socket.App.MaxClientMessageBytes} bytes");
+                    // Pusher has no code of its own for this; 4300 ("other error", like a malformed message)
+                    // lets pusher-js reconnect as it would after 1009, but says why first.
+                    var tooBig = $"Message too big: at most {socket.App.MaxClientMessageBytes} bytes.";
+                    socket.Send(PusherFrame.Error(PusherCloseCodes.InvalidMessage, tooBig));
+                    socket.Close(PusherCloseCodes.InvalidMessage, tooBig);
                     return;
                 }
 

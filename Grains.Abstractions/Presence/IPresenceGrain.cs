@@ -11,7 +11,8 @@ public interface IPresenceGrain : IGrainWithStringKey
     /// Adds the socket; announces the user to the others when it is new; then sends the socket its
     /// <c>subscription_succeeded</c> snapshot through the channel grain.
     /// </summary>
-    Task Join(PresenceJoin join);
+    /// <returns>false, and nothing sent, when a new user would exceed the channel's member limit.</returns>
+    Task<bool> Join(PresenceJoin join);
 
     /// <summary>Removes the socket; announces the user's departure when it was its last.</summary>
     Task Leave(string socketId);

@@ -24,17 +24,28 @@ public sealed class PresenceGrain : Grain, IPresenceGrain
 
     private IChannelGrain ChannelGrain => GrainFactory.GetGrain<IChannelGrain>(Key);
 
-    public async Task Join(PresenceJoin join)
+    public async Task<bool> Join(PresenceJoin join)
     {
         // A repeated subscribe of the same socket only gets a fresh snapshot.
-        if (_userBySocket.TryAdd(join.SocketId, join.UserId) && _members.AddSocket(join.UserId, join.UserInfoJson))
+        if (!_userBySocket.ContainsKey(join.SocketId))
         {
-            await ChannelGrain.Publish(new Publication(
-                PresenceFrames.MemberAdded(Channel, join.UserId, join.UserInfoJson), join.SocketId));
-            await UserCountChanged();
+            // The limit counts users, so a member's further sockets are always let in.
+            if (join.MaxMembers >= 0 && _members.Count >= join.MaxMembers && !_members.Contains(join.UserId))
+            {
+                return false;
+            }
+
+            _userBySocket.Add(join.SocketId, join.UserId);
+            if (_members.AddSocket(join.UserId, join.UserInfoJson))
+            {
+                await ChannelGrain.Publish(new Publication(
+                    PresenceFrames.MemberAdded(Channel, join.UserId, join.UserInfoJson), join.SocketId));
+                await UserCountChanged();
+            }
         }
 
         await ChannelGrain.Welcome(join.GatewayId, join.SocketId, PresenceFrames.SubscriptionSucceeded(Channel, _members.Snapshot));
+        return true;
     }
 
     public async Task Leave(string socketId)

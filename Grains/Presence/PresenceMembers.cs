@@ -27,6 +27,8 @@ internal sealed class PresenceMembers
 
     private long _nextOrder;
 
+    public bool Contains(string userId) => _byUser.ContainsKey(userId);
+
     /// <returns>true when the user was not a member before.</returns>
     public bool AddSocket(string userId, string? infoJson)
     {

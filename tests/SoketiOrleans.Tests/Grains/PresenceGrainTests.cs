@@ -17,8 +17,8 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
     {
         var (gateway, presence) = await Setup();
 
-        await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", """{"name":"Ann"}"""));
-        await presence.Join(new PresenceJoin(gateway.Id, "1.2", "bob", null));
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", """{"name":"Ann"}""")));
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.2", "bob", null)));
 
         var d = await gateway.WaitFor(4);
         Assert.Equal(((string?)null, "1.1", """{"event":"pusher_internal:member_added","channel":"presence-room","data":"{\"user_id\":\"ann\",\"user_info\":{\"name\":\"Ann\"}}"}"""),
@@ -37,9 +37,9 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
     public async Task A_user_with_two_sockets_is_one_member_until_both_leave()
     {
         var (gateway, presence) = await Setup();
-        await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", null));
-        await presence.Join(new PresenceJoin("other-gateway", "2.1", "ann", null)); // same user elsewhere: no announcement
-        await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", null));       // repeated subscribe: only a new snapshot
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", null)));
+        Assert.True(await presence.Join(new PresenceJoin("other-gateway", "2.1", "ann", null))); // same user elsewhere: no announcement
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", null)));       // repeated subscribe: only a new snapshot
         Assert.Equal(1, await presence.UserCount());
         Assert.Equal(["ann"], await presence.UserIds());
 
@@ -61,12 +61,27 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
     public async Task User_counts_reach_the_app_index()
     {
         var (gateway, presence) = await Setup();
-        await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", null));
-        await presence.Join(new PresenceJoin(gateway.Id, "1.2", "bob", null));
-        await presence.Join(new PresenceJoin(gateway.Id, "1.3", "bob", null));
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", null)));
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.2", "bob", null)));
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.3", "bob", null)));
 
         Assert.Equal([new ChannelSummary(Channel, 3, 2)], await fixture.Grains.GetGrain<IAppGrain>(_appId).Channels("presence-"));
         Assert.Empty(await fixture.Grains.GetGrain<IAppGrain>(_appId).Channels("private-"));
+    }
+
+    [Fact]
+    public async Task The_member_limit_counts_users_and_refuses_only_new_ones()
+    {
+        var (gateway, presence) = await Setup();
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", null, MaxMembers: 2)));
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.2", "bob", null, MaxMembers: 2)));
+
+        Assert.False(await presence.Join(new PresenceJoin(gateway.Id, "1.3", "cat", null, MaxMembers: 2)));
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.4", "bob", null, MaxMembers: 2)));
+        await presence.Leave("1.1");
+        Assert.True(await presence.Join(new PresenceJoin(gateway.Id, "1.3", "cat", null, MaxMembers: 2)));
+
+        Assert.Equal(["bob", "cat"], (await presence.UserIds()).Order());
     }
 
     private async Task<(RecordingGateway Gateway, IPresenceGrain Presence)> Setup()

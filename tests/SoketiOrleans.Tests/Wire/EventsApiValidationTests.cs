@@ -8,31 +8,32 @@ public sealed class EventsApiValidationTests(ServerFixture fixture) : IClassFixt
 {
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 
-    public static TheoryData<string, string> BadRequests => new()
+    /// <summary>Why, the body, and the message where it names a limit (null: any message).</summary>
+    public static TheoryData<string, string, string?> BadRequests => new()
     {
-        { "malformed JSON", """{"name":"e","data":"d","channels":["c"]""" },
-        { "JSON array", """[{"name":"e","data":"d","channels":["c"]}]""" },
-        { "missing name", """{"data":"d","channels":["c"]}""" },
-        { "empty name", """{"name":"","data":"d","channels":["c"]}""" },
-        { "missing data", """{"name":"e","channels":["c"]}""" },
-        { "missing channels", """{"name":"e","data":"d"}""" },
-        { "empty channels", """{"name":"e","data":"d","channels":[]}""" },
-        { "invalid channel name", """{"name":"e","data":"d","channels":["bad channel!"]}""" },
-        { "invalid single channel name", """{"name":"e","data":"d","channel":"#foo"}""" },
-        { "channel name over 200", $$"""{"name":"e","data":"d","channels":["{{new string('c', 201)}}"]}""" },
-        { "101 channels", JsonSerializer.Serialize(new { name = "e", data = "d", channels = Enumerable.Range(0, 101).Select(i => $"c{i}") }) },
-        { "event name over 200", $$"""{"name":"{{new string('e', 201)}}","data":"d","channels":["c"]}""" },
-        { "socket_id not a socket id", """{"name":"e","data":"d","channels":["c"],"socket_id":"abc"}""" },
-        { "socket_id without second part", """{"name":"e","data":"d","channels":["c"],"socket_id":"123."}""" },
+        { "malformed JSON", """{"name":"e","data":"d","channels":["c"]""", null },
+        { "JSON array", """[{"name":"e","data":"d","channels":["c"]}]""", null },
+        { "missing name", """{"data":"d","channels":["c"]}""", null },
+        { "empty name", """{"name":"","data":"d","channels":["c"]}""", null },
+        { "missing data", """{"name":"e","channels":["c"]}""", null },
+        { "missing channels", """{"name":"e","data":"d"}""", null },
+        { "empty channels", """{"name":"e","data":"d","channels":[]}""", null },
+        { "invalid channel name", """{"name":"e","data":"d","channels":["bad channel!"]}""", "The channel name \"bad channel!\" is not allowed." },
+        { "invalid single channel name", """{"name":"e","data":"d","channel":"#foo"}""", "The channel name \"#foo\" is not allowed." },
+        { "channel name over 200", $$"""{"name":"e","data":"d","channels":["{{new string('c', 201)}}"]}""", "The channel name is longer than the allowed 200 characters." },
+        { "101 channels", JsonSerializer.Serialize(new { name = "e", data = "d", channels = Enumerable.Range(0, 101).Select(i => $"c{i}") }), "Cannot broadcast to more than 100 channels at once" },
+        { "event name over 200", $$"""{"name":"{{new string('e', 201)}}","data":"d","channels":["c"]}""", "Event name is too long. Maximum allowed size is 200." },
+        { "socket_id not a socket id", """{"name":"e","data":"d","channels":["c"],"socket_id":"abc"}""", null },
+        { "socket_id without second part", """{"name":"e","data":"d","channels":["c"],"socket_id":"123."}""", null },
     };
 
     [Theory]
     [MemberData(nameof(BadRequests))]
-    public async Task Invalid_trigger_body_is_refused_with_400(string why, string body)
+    public async Task Invalid_trigger_body_is_refused_with_400(string why, string body, string? limit)
     {
         _ = why; // names the case in the test output
 
-        ApiAssert.IsError(await _api.Post("/events", body), 400);
+        ApiAssert.IsError(await _api.Post("/events", body), 400, limit);
     }
 
     [Fact]
@@ -48,9 +49,10 @@ public sealed class EventsApiValidationTests(ServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Exactly_100_channels_and_a_200_character_name_are_accepted()
+    public async Task Exactly_100_channels_and_200_character_names_are_accepted()
     {
-        var body = JsonSerializer.Serialize(new { name = new string('e', 200), data = "d", channels = Enumerable.Range(0, 100).Select(i => $"c{i}") });
+        var channels = Enumerable.Range(0, 99).Select(i => $"c{i}").Append(new string('c', 200));
+        var body = JsonSerializer.Serialize(new { name = new string('e', 200), data = "d", channels });
 
         ApiAssert.IsOk(await _api.Post("/events", body));
     }

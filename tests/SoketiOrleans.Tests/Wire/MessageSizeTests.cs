@@ -18,6 +18,20 @@ public sealed class MessageSizeTests(ServerFixture fixture) : IClassFixture<Serv
 
     private const int Limit = (100 + 16) * 1024;
 
+    private static readonly WebSocketCloseStatus TooBig = (WebSocketCloseStatus)4300;
+
+    private static async Task SendOversized(RawPusherClient client, int size)
+    {
+        try
+        {
+            await client.SendText(PingOfSize(size));
+        }
+        catch (WebSocketException)
+        {
+            // The server may close before the client has written the whole message.
+        }
+    }
+
     [Theory]
     [InlineData(64 * 1024)]
     [InlineData(Limit)]
@@ -34,40 +48,27 @@ public sealed class MessageSizeTests(ServerFixture fixture) : IClassFixture<Serv
     [InlineData(Limit + 1)]
     [InlineData(120 * 1024)]
     [InlineData(200 * 1024)]
-    public async Task Message_over_the_limit_is_refused_with_1009(int size)
+    public async Task Message_over_the_limit_gets_error_4300_and_close_4300(int size)
     {
         await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
 
-        try
-        {
-            await client.SendText(PingOfSize(size));
-        }
-        catch (WebSocketException)
-        {
-            // The server may close before the client has written the whole message.
-        }
+        await SendOversized(client, size);
 
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await client.WaitForClose()).Status);
+        Assert.Equal($$$"""{"event":"pusher:error","data":{"code":4300,"message":"Message too big: at most {{{Limit}}} bytes."}}""", await client.Next());
+        Assert.Equal((TooBig, $"Message too big: at most {Limit} bytes."), await client.WaitForClose());
     }
 
     [Fact]
-    public async Task Message_over_the_limit_closes_only_that_socket_with_1009()
+    public async Task Message_over_the_limit_closes_only_that_socket()
     {
         var channel = Names.Unique("size-");
         await using var bystander = await RawPusherClient.Connect(Server.WebSocketUri());
         await bystander.SubscribePublic(channel);
         await using var offender = await RawPusherClient.Connect(Server.WebSocketUri());
 
-        try
-        {
-            await offender.SendText(PingOfSize(200 * 1024));
-        }
-        catch (WebSocketException)
-        {
-            // The server may close before the client has written the whole message.
-        }
+        await SendOversized(offender, 200 * 1024);
 
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await offender.WaitForClose()).Status);
+        Assert.Equal(TooBig, (await offender.WaitForClose()).Status);
         await bystander.ExpectPong();
         ApiAssert.IsOk(await _api.Trigger(channel, "still-here", "yes"));
         Assert.Equal($$"""{"event":"still-here","channel":"{{channel}}","data":"yes"}""", await bystander.Next());

@@ -158,10 +158,10 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task User_info_larger_than_2_KB_gets_limit_reached()
+    public async Task User_info_one_byte_over_2_KB_gets_limit_reached()
     {
         var channel = Names.Unique("presence-");
-        var channelData = $$$"""{"user_id":"big","user_info":{"bio":"{{{new string('b', 2100)}}}"}}""";
+        var channelData = ChannelDataWithInfoOf(2 * 1024 + 1);
         await using var client = await Connect();
 
         await client.Subscribe(channel, Signer.PresenceAuth(client.SocketId, channel, channelData), channelData);
@@ -172,6 +172,21 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IClassFixture<
         await client.ExpectPong();
         Assert.Equal((200, """{"occupied":false,"subscription_count":0,"user_count":0}"""), await _api.Get($"/channels/{channel}"));
     }
+
+    [Fact]
+    public async Task User_info_of_exactly_2_KB_is_accepted()
+    {
+        var channel = Names.Unique("presence-");
+        await using var client = await Connect();
+
+        var frame = await client.SubscribePresence(Signer, channel, ChannelDataWithInfoOf(2 * 1024));
+
+        Assert.Equal(1, Presence(frame).GetProperty("count").GetInt32());
+    }
+
+    /// <summary>Channel data whose <c>user_info</c> JSON is exactly <paramref name="bytes"/> bytes.</summary>
+    private static string ChannelDataWithInfoOf(int bytes) =>
+        $$$"""{"user_id":"big","user_info":{"bio":"{{{new string('b', bytes - """{"bio":""}""".Length)}}}"}}""";
 
     [Fact]
     public async Task Channel_data_without_user_id_gets_auth_error()
