@@ -16,6 +16,7 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     private long _lastActivity = Environment.TickCount64;
     private long _pingSentAt;
     private long _signInDeadline;
+    private readonly TaskCompletionSource _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _discarding;
 
     public string Id { get; } = id;
@@ -26,6 +27,9 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     internal Dictionary<string, SocketSubscription> Subscriptions { get; } = new(StringComparer.Ordinal);
 
     public bool IsClosing { get; private set; }
+
+    /// <summary>Completes when a close was first asked for, whether or not the close frame could be sent yet.</summary>
+    internal Task CloseRequested => _closeRequested.Task;
 
     /// <summary>The app's <c>maxClientEventsPerSecond</c>, counted for this socket.</summary>
     internal FixedWindowLimit ClientEventLimit { get; } = new();
@@ -72,6 +76,7 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     public void Close(int code, string reason)
     {
         IsClosing = true;
+        _closeRequested.TrySetResult();
         if (_outbox.Writer.TryWrite(new Outgoing(null, code, reason)))
         {
             _outbox.Writer.TryComplete();

@@ -185,10 +185,14 @@ internal sealed partial class SocketSession(
     private static int ClientCloseCode(WebSocket webSocket) =>
         (int)(webSocket.CloseStatus ?? WebSocketCloseStatus.NormalClosure);
 
-    /// <summary>Once our close frame is out, a client that never answers it is cut off.</summary>
+    /// <summary>
+    /// Once a close is asked for, the client has a few seconds to take it and answer; one that never
+    /// does is cut off. This also frees a slow consumer whose full buffers keep even the close frame
+    /// from being written.
+    /// </summary>
     private async Task AbortWhenCloseIsNotAnswered(Task writer, CancellationToken ended)
     {
-        await writer;
+        await Task.WhenAny(writer, socket.CloseRequested);
         try
         {
             await Task.Delay(CloseHandshakeTimeout, ended);
