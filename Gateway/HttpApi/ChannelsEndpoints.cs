@@ -13,7 +13,8 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// <summary>
 /// The read endpoints. Answers come from the grains that own the state, so they count every
 /// gateway without asking each one. Attributes are soketi's (<c>subscription_count</c> and
-/// <c>occupied</c> always, <c>user_count</c> for presence) so soketi users see what they saw before.
+/// <c>occupied</c> always, <c>user_count</c> for presence) so soketi users see what they saw before;
+/// Pusher's <c>info=cache</c> adds a cache channel's cached event.
 /// </summary>
 internal sealed partial class ChannelsEndpoints(IAppManager apps, SoketiOptions options, IGrainFactory grains, ILogger<ChannelsEndpoints> logger)
 {
@@ -25,7 +26,7 @@ internal sealed partial class ChannelsEndpoints(IAppManager apps, SoketiOptions 
         }
 
         var prefix = context.Request.Query["filter_by_prefix"].ToString();
-        var info = ChannelInfo.Parse(context.Request.Query["info"]);
+        var info = ChannelInfo.Parse(context.Request.Query["info"].ToString());
         if (info.UserCount && !prefix.StartsWith("presence-", StringComparison.Ordinal))
         {
             await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "info=user_count is only allowed with filter_by_prefix=presence-");
@@ -66,28 +67,29 @@ internal sealed partial class ChannelsEndpoints(IAppManager apps, SoketiOptions 
             return;
         }
 
-        var presence = ChannelName.IsPresence(channelName);
-        if (ChannelInfo.Parse(context.Request.Query["info"]).UserCount && !presence)
+        var info = ChannelInfo.Parse(context.Request.Query["info"].ToString());
+        if (info.UserCount && !ChannelName.IsPresence(channelName))
         {
             await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "info=user_count is only allowed for presence channels");
             return;
         }
 
+        if (info.Cache && !CacheChannels.IsCache(channelName))
+        {
+            await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "info=cache is only allowed for cache channels");
+            return;
+        }
+
+        // soketi's attributes come whether asked for or not; cache only when asked.
+        var wanted = info with { SubscriptionCount = true, UserCount = true };
         await Answer(context, request.App, async () =>
         {
-            var key = ChannelKey.Format(request.App.Id, channelName);
-            var subscriptions = await grains.GetGrain<IChannelGrain>(key).SubscriptionCount();
-            int? users = presence ? await grains.GetGrain<IPresenceGrain>(key).UserCount() : null;
-            return PusherFrame.Json((subscriptions, users), static (w, s) =>
+            var attributes = await ChannelAttributes.Read(grains, request.App.Id, channelName, wanted);
+            return PusherFrame.Json(attributes, static (w, a) =>
             {
                 w.WriteStartObject();
-                w.WriteBoolean("occupied"u8, s.subscriptions > 0);
-                w.WriteNumber("subscription_count"u8, s.subscriptions);
-                if (s.users is { } count)
-                {
-                    w.WriteNumber("user_count"u8, count);
-                }
-
+                w.WriteBoolean("occupied"u8, a.SubscriptionCount > 0);
+                a.WriteProperties(w);
                 w.WriteEndObject();
             });
         });

@@ -11,9 +11,10 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// <summary>
 /// <c>POST /apps/{id}/events</c> and <c>/batch_events</c>. Every event is checked before any is
 /// sent; each frame is serialized once per channel and the response waits until the channel grains
-/// took the frames, so one publisher's successive requests keep their order.
+/// took the frames, so one publisher's successive requests keep their order. Without <c>info</c>
+/// the answer is soketi's <c>{"ok":true}</c> and nothing more is read.
 /// </summary>
-internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions options, ChannelPublisher publisher, ILogger<EventsEndpoints> logger)
+internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions options, ChannelPublisher publisher, IGrainFactory grains, ILogger<EventsEndpoints> logger)
 {
     public async Task Trigger(HttpContext context, string appId)
     {
@@ -31,7 +32,7 @@ internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions op
                 return;
             }
 
-            await Publish(context, request.App, [trigger]);
+            await Publish(context, request.App, [trigger], batch: false);
         }
     }
 
@@ -69,10 +70,16 @@ internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions op
                     return;
                 }
 
+                if (trigger.Channels.Count > 1 && TriggerResponse.AttributesOf(trigger).Any)
+                {
+                    await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "An event of a batch that asks for info must have a single channel.");
+                    return;
+                }
+
                 triggers.Add(trigger);
             }
 
-            await Publish(context, app, triggers);
+            await Publish(context, app, triggers, batch: true);
         }
     }
 
@@ -89,7 +96,7 @@ internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions op
         }
     }
 
-    private async Task Publish(HttpContext context, App app, IReadOnlyList<TriggerEvent> triggers)
+    private async Task Publish(HttpContext context, App app, IReadOnlyList<TriggerEvent> triggers, bool batch)
     {
         var sends = new List<Task>();
         foreach (var trigger in triggers)
@@ -100,9 +107,13 @@ internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions op
             }
         }
 
+        byte[] body;
         try
         {
             await Task.WhenAll(sends);
+            body = !TriggerResponse.WantsAttributes(triggers) ? ApiResponses.Ok
+                : batch ? await TriggerResponse.ForBatch(grains, app.Id, triggers)
+                : await TriggerResponse.ForEvent(grains, app.Id, triggers[0]);
         }
         catch (Exception e)
         {
@@ -111,7 +122,7 @@ internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions op
             return;
         }
 
-        await ApiResponses.Json(context, StatusCodes.Status200OK, ApiResponses.Ok);
+        await ApiResponses.Json(context, StatusCodes.Status200OK, body);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Publishing events of app {AppId} failed")]

@@ -10,9 +10,10 @@ namespace SoketiOrleans.Gateway.HttpApi;
 
 /// <summary>
 /// One event of <c>POST /events</c> or of a <c>batch_events</c> batch, checked against the app's
-/// limits. <c>data</c> passes through as the JSON the caller sent (normally a string).
+/// limits. <c>data</c> passes through as the JSON the caller sent (normally a string); <c>info</c>
+/// names the channel attributes the response should carry.
 /// </summary>
-public sealed record TriggerEvent(string Name, byte[] Data, IReadOnlyList<string> Channels, string? SocketId)
+public sealed record TriggerEvent(string Name, byte[] Data, IReadOnlyList<string> Channels, string? SocketId, ChannelInfo Info)
 {
     /// <summary>A refusal: HTTP status and message.</summary>
     public sealed record Problem(int Status, string Message);
@@ -67,7 +68,19 @@ public sealed record TriggerEvent(string Name, byte[] Data, IReadOnlyList<string
             }
         }
 
-        return new TriggerEvent(eventName, JsonMarshal.GetRawUtf8Value(data).ToArray(), channels, socketId);
+        var info = default(ChannelInfo);
+        if (body.TryGetProperty("info"u8, out var attributes) && attributes.ValueKind != JsonValueKind.Null)
+        {
+            if (attributes.ValueKind != JsonValueKind.String)
+            {
+                problem = BadRequest("The info must be a string of comma-separated attributes.");
+                return null;
+            }
+
+            info = ChannelInfo.Parse(attributes.GetString());
+        }
+
+        return new TriggerEvent(eventName, JsonMarshal.GetRawUtf8Value(data).ToArray(), channels, socketId, info);
     }
 
     /// <summary>Size as soketi counts it: the UTF-8 bytes of a string, or of the JSON of anything else.</summary>

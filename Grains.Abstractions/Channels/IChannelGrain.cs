@@ -19,4 +19,8 @@ public interface IChannelGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<int> SubscriptionCount();
+
+    /// <summary>The unexpired cached event of a cache channel; null when there is none.</summary>
+    [ReadOnly]
+    Task<CachedEvent?> CachedEvent();
 }

@@ -15,7 +15,7 @@ public sealed class ChannelGrain : Grain, IChannelGrain
     private readonly Dictionary<string, GatewayStream> _gateways = new(StringComparer.Ordinal);
     private string? _key;
     private int _subscriptionCount;
-    private CachedEvent? _cached;
+    private Cache? _cached;
 
     private string Key => _key ??= this.GetPrimaryKeyString();
 
@@ -63,7 +63,7 @@ public sealed class ChannelGrain : Grain, IChannelGrain
 
         if (publication.CacheFor is { } ttl)
         {
-            _cached = new CachedEvent(publication.Frame, DateTime.UtcNow + ttl);
+            _cached = new Cache(publication.Frame, DateTime.UtcNow + ttl);
             KeepAlive();
         }
 
@@ -85,6 +85,12 @@ public sealed class ChannelGrain : Grain, IChannelGrain
     }
 
     public Task<int> SubscriptionCount() => Task.FromResult(_subscriptionCount);
+
+    public Task<CachedEvent?> CachedEvent()
+    {
+        var left = _cached is { } cached ? cached.ExpiresAt - DateTime.UtcNow : TimeSpan.Zero;
+        return Task.FromResult(left > TimeSpan.Zero ? new CachedEvent(_cached!.Frame, left) : null);
+    }
 
     /// <summary>The unexpired cached event, or <c>pusher:cache_miss</c>.</summary>
     private byte[] CachedFrame()
@@ -124,5 +130,5 @@ public sealed class ChannelGrain : Grain, IChannelGrain
         DelayDeactivation(_subscriptionCount > 0 ? TimeSpan.MaxValue : cacheLeft > TimeSpan.Zero ? cacheLeft : TimeSpan.Zero);
     }
 
-    private sealed record CachedEvent(byte[] Frame, DateTime ExpiresAt);
+    private sealed record Cache(byte[] Frame, DateTime ExpiresAt);
 }

@@ -98,6 +98,31 @@ public sealed class ApiAuthenticationTests(ServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Timestamp_more_than_600_seconds_ahead_gets_401()
+    {
+        var ahead = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 700;
+
+        ApiAssert.IsError(await PostEvents(Signer.SignedQuery("POST", Path, Body, timestamp: ahead)), 401);
+    }
+
+    [Fact]
+    public async Task Timestamp_that_is_not_a_number_gets_401()
+    {
+        var query = Signer.SignedQuery("POST", Path, Body);
+        var timestamp = query.Split('&').First(p => p.StartsWith("auth_timestamp=", StringComparison.Ordinal));
+
+        ApiAssert.IsError(await PostEvents(query.Replace(timestamp, "auth_timestamp=soon")), 401);
+    }
+
+    [Fact]
+    public async Task Query_parameters_in_any_order_are_accepted()
+    {
+        var reversed = string.Join('&', Signer.SignedQuery("POST", Path, Body).Split('&').Reverse());
+
+        ApiAssert.IsOk(await PostEvents(reversed));
+    }
+
+    [Fact]
     public async Task Body_md5_mismatch_gets_401()
     {
         const string otherBody = """{"name":"e","data":"changed","channels":["auth-test"]}""";

@@ -8,6 +8,9 @@ public sealed class ChannelsApiTests(ServerFixture fixture) : IClassFixture<Serv
 {
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 
+    /// <summary>soketi's <c>CHANNEL_CACHE_TTL</c> default, which the fixture's server keeps.</summary>
+    private static readonly TimeSpan DefaultCacheTtl = TimeSpan.FromSeconds(1800);
+
     private ServerProcess Server => fixture.Server;
 
     private PusherSigner Signer => _api.Signer;
@@ -167,6 +170,54 @@ public sealed class ChannelsApiTests(ServerFixture fixture) : IClassFixture<Serv
     public async Task Channel_info_of_a_name_over_200_characters_gets_400()
     {
         ApiAssert.IsError(await _api.Get($"/channels/{new string('c', 201)}"), 400);
+    }
+
+    [Fact]
+    public async Task List_with_subscription_count_answers_as_by_default()
+    {
+        var prefix = Names.Unique("list-sc-");
+        await using var client = await Connect();
+        await client.SubscribePublic(prefix + "-c");
+
+        var expected = $$$$"""{"channels":{"{{{{prefix}}}}-c":{"subscription_count":1,"occupied":true}}}""";
+        Assert.Equal((200, expected), await Eventually.Get(() => List(prefix, "subscription_count"), r => r.Body == expected, "the listing"));
+    }
+
+    [Theory]
+    [InlineData("cache-")]
+    [InlineData("private-encrypted-cache-")]
+    public async Task Channel_info_with_cache_adds_the_cached_event_and_its_seconds_left(string prefix)
+    {
+        var channel = Names.Unique(prefix);
+        Assert.Equal((200, """{"occupied":false,"subscription_count":0}"""), await _api.Get($"/channels/{channel}", Info("cache")));
+
+        ApiAssert.IsOk(await _api.Post("/events", $$"""{"name":"price","data":"{\"v\":1}","channel":"{{channel}}"}"""));
+        var (status, body) = await _api.Get($"/channels/{channel}", Info("cache,subscription_count"));
+
+        var ttl = JsonDocument.Parse(body).RootElement.GetProperty("cache").GetProperty("ttl").GetInt32();
+        Assert.InRange(ttl, (int)DefaultCacheTtl.TotalSeconds - 60, (int)DefaultCacheTtl.TotalSeconds);
+        Assert.Equal((200, $$$"""{"occupied":false,"subscription_count":0,"cache":{"event":"price","data":"{\"v\":1}","ttl":{{{ttl}}}}}"""), (status, body));
+    }
+
+    [Fact]
+    public async Task Channel_info_of_a_presence_cache_channel_with_every_attribute()
+    {
+        var channel = Names.Unique("presence-cache-");
+        await using var client = await Connect();
+        await client.SubscribePresence(Signer, channel, """{"user_id":"3"}""");
+        ApiAssert.IsOk(await _api.Trigger(channel, "state", "s"));
+
+        var (status, body) = await _api.Get($"/channels/{channel}", Info("user_count,subscription_count,cache"));
+
+        var ttl = JsonDocument.Parse(body).RootElement.GetProperty("cache").GetProperty("ttl").GetInt32();
+        Assert.Equal((200, $$$"""{"occupied":true,"subscription_count":1,"user_count":1,"cache":{"event":"state","data":"s","ttl":{{{ttl}}}}}"""), (status, body));
+    }
+
+    [Fact]
+    public async Task Channel_info_with_cache_of_a_channel_that_is_not_a_cache_channel_gets_400()
+    {
+        ApiAssert.IsError(await _api.Get($"/channels/{Names.Unique("plain-")}", Info("cache")), 400, "info=cache is only allowed for cache channels");
+        ApiAssert.IsError(await _api.Get($"/channels/{Names.Unique("presence-")}", Info("user_count,cache")), 400, "info=cache is only allowed for cache channels");
     }
 
     [Fact]

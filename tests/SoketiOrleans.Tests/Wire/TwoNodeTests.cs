@@ -202,6 +202,25 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IClassFixture<TwoNode
     }
 
     [Fact]
+    public async Task Trigger_info_counts_subscribers_and_users_on_both_nodes()
+    {
+        var channel = Names.Unique("presence-info-cluster-");
+        await using var onA = await Connect(fixture.A);
+        await using var onB = await Connect(fixture.B);
+        await using var secondOnB = await Connect(fixture.B);
+        await onA.SubscribePresence(Signer, channel, """{"user_id":"1"}""");
+        await onB.SubscribePresence(Signer, channel, """{"user_id":"1"}""");
+        await secondOnB.SubscribePresence(Signer, channel, """{"user_id":"2"}""");
+
+        var body = $$"""{"name":"n","data":"d","channel":"{{channel}}","info":"subscription_count,user_count"}""";
+        var expected = $$$$"""{"channels":{"{{{{channel}}}}":{"subscription_count":3,"user_count":2}}}""";
+        Assert.Equal((200, expected), await _apiA.Post("/events", body));
+        Assert.Equal((200, expected), await _apiB.Post("/events", body));
+        Assert.Equal((200, """{"batch":[{"subscription_count":3,"user_count":2}]}"""),
+            await _apiA.Post("/batch_events", $$"""{"batch":[{{body}}]}"""));
+    }
+
+    [Fact]
     public async Task A_cache_channel_replays_on_b_what_was_sent_through_a()
     {
         var apiChannel = Names.Unique("cache-cluster-");
