@@ -5,6 +5,7 @@ using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Apps;
 using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Presence;
 using SoketiOrleans.Protocol;
 
@@ -15,7 +16,8 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// gateway without asking each one. Attributes are soketi's (<c>subscription_count</c> and
 /// <c>occupied</c> always, <c>user_count</c> for presence) so soketi users see what they saw before.
 /// </summary>
-internal sealed partial class ChannelsEndpoints(IAppManager apps, SoketiOptions options, IGrainFactory grains, ILogger<ChannelsEndpoints> logger)
+internal sealed partial class ChannelsEndpoints(
+    IAppManager apps, SoketiOptions options, IGrainFactory grains, RateLimits rateLimits, ILogger<ChannelsEndpoints> logger)
 {
     public async Task List(HttpContext context, string appId)
     {
@@ -140,6 +142,11 @@ internal sealed partial class ChannelsEndpoints(IAppManager apps, SoketiOptions 
 
     private async Task Answer(HttpContext context, App app, Func<Task<byte[]>> read)
     {
+        if (!await rateLimits.AllowRead(context, app))
+        {
+            return;
+        }
+
         byte[] body;
         try
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SoketiOrleans.Gateway.Apps;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
@@ -13,7 +14,8 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// sent; each frame is serialized once per channel and the response waits until the channel grains
 /// took the frames, so one publisher's successive requests keep their order.
 /// </summary>
-internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions options, ChannelPublisher publisher, ILogger<EventsEndpoints> logger)
+internal sealed partial class EventsEndpoints(
+    IAppManager apps, SoketiOptions options, ChannelPublisher publisher, RateLimits rateLimits, ILogger<EventsEndpoints> logger)
 {
     public async Task Trigger(HttpContext context, string appId)
     {
@@ -91,6 +93,12 @@ internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions op
 
     private async Task Publish(HttpContext context, App app, IReadOnlyList<TriggerEvent> triggers)
     {
+        // Points as soketi counts them: one per channel of each event.
+        if (!await rateLimits.AllowBackendEvents(context, app, triggers.Sum(t => t.Channels.Count)))
+        {
+            return;
+        }
+
         var sends = new List<Task>();
         foreach (var trigger in triggers)
         {
