@@ -7,6 +7,7 @@ using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Health;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateway.Users;
 
@@ -34,9 +35,12 @@ public static class GatewayHostingExtensions
         services.AddSingleton<EventsEndpoints>();
         services.AddSingleton<ChannelsEndpoints>();
         services.AddSingleton<GatewayLifecycle>();
+        services.AddSingleton<ConnectionQuotas>();
+        services.AddSingleton<RateLimits>();
         services.AddHostedService<GatewayObserverRegistration>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayLifecycle>());
         services.AddHostedService<Housekeeping>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionQuotas>());
         return services;
     }
 

@@ -5,6 +5,7 @@ using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Apps;
 using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Presence;
 using SoketiOrleans.Protocol;
 
@@ -16,7 +17,8 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// <c>occupied</c> always, <c>user_count</c> for presence) so soketi users see what they saw before;
 /// Pusher's <c>info=cache</c> adds a cache channel's cached event.
 /// </summary>
-internal sealed partial class ChannelsEndpoints(IAppManager apps, SoketiOptions options, IGrainFactory grains, ILogger<ChannelsEndpoints> logger)
+internal sealed partial class ChannelsEndpoints(
+    IAppManager apps, SoketiOptions options, IGrainFactory grains, RateLimits rateLimits, ILogger<ChannelsEndpoints> logger)
 {
     public async Task List(HttpContext context, string appId)
     {
@@ -142,6 +144,11 @@ internal sealed partial class ChannelsEndpoints(IAppManager apps, SoketiOptions 
 
     private async Task Answer(HttpContext context, App app, Func<Task<byte[]>> read)
     {
+        if (!await rateLimits.AllowRead(context, app))
+        {
+            return;
+        }
+
         byte[] body;
         try
         {

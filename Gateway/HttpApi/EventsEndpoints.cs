@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SoketiOrleans.Gateway.Apps;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
@@ -14,7 +15,8 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// took the frames, so one publisher's successive requests keep their order. Without <c>info</c>
 /// the answer is soketi's <c>{"ok":true}</c> and nothing more is read.
 /// </summary>
-internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions options, ChannelPublisher publisher, IGrainFactory grains, ILogger<EventsEndpoints> logger)
+internal sealed partial class EventsEndpoints(
+    IAppManager apps, SoketiOptions options, ChannelPublisher publisher, RateLimits rateLimits, IGrainFactory grains, ILogger<EventsEndpoints> logger)
 {
     public async Task Trigger(HttpContext context, string appId)
     {
@@ -98,6 +100,12 @@ internal sealed partial class EventsEndpoints(IAppManager apps, SoketiOptions op
 
     private async Task Publish(HttpContext context, App app, IReadOnlyList<TriggerEvent> triggers, bool batch)
     {
+        // Points as soketi counts them: one per channel of each event.
+        if (!await rateLimits.AllowBackendEvents(context, app, triggers.Sum(t => t.Channels.Count)))
+        {
+            return;
+        }
+
         var sends = new List<Task>();
         foreach (var trigger in triggers)
         {

@@ -8,6 +8,7 @@ public static class PusherCloseCodes
 {
     public const int AppDoesNotExist = 4001;
     public const int AppDisabled = 4003;
+    public const int OverQuota = 4004;
     public const int InvalidVersionFormat = 4006;
     public const int UnsupportedProtocolVersion = 4007;
     public const int Unauthorized = 4009;

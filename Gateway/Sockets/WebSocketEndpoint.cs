@@ -7,6 +7,7 @@ using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Users;
 using SoketiOrleans.Protocol;
 
@@ -16,13 +17,14 @@ namespace SoketiOrleans.Gateway.Sockets;
 /// <c>GET /app/{key}</c>: admits a connection or refuses it the Pusher way, which is to accept the
 /// upgrade, send <c>pusher:error</c> and close with the same code, so clients see why.
 /// </summary>
-internal sealed class WebSocketEndpoint(
+internal sealed partial class WebSocketEndpoint(
     IAppManager apps,
     SocketIds socketIds,
     SocketRegistry registry,
     ChannelSubscriptions subscriptions,
     ClientEvents clientEvents,
     UserSignIns users,
+    ConnectionQuotas quotas,
     GatewayLifecycle lifecycle,
     SoketiOptions options,
     ILogger<SocketSession> logger)
@@ -41,6 +43,13 @@ internal sealed class WebSocketEndpoint(
 
         var app = await apps.FindByKey(appKey);
         var refusal = Refusal(context, appKey, app);
+        ConnectionSlot? slot = null;
+        if (refusal is null)
+        {
+            (slot, refusal) = await Admit(app!);
+        }
+
+        using var admitted = slot;
         using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
         if (refusal is { } r)
         {
@@ -58,6 +67,22 @@ internal sealed class WebSocketEndpoint(
         await session.Run(
             ServerFrames.ConnectionEstablished(socket.Id, (int)options.WebSockets.ActivityTimeout.TotalSeconds),
             context.RequestAborted);
+    }
+
+    private async Task<(ConnectionSlot? Slot, (int Code, string Message)? Refusal)> Admit(App app)
+    {
+        try
+        {
+            return await quotas.TryAdmit(app) is { } slot
+                ? (slot, null)
+                : (null, (PusherCloseCodes.OverQuota, ConnectionQuotas.OverQuotaMessage));
+        }
+        catch (Exception e)
+        {
+            // The cluster could not count: the client should come back later (4100 backs off), not give up.
+            LogAdmissionFailed(logger, e, app.Id);
+            return (null, (PusherCloseCodes.OverCapacity, "The connection quota could not be checked; try again later."));
+        }
     }
 
     private (int Code, string Message)? Refusal(HttpContext context, string appKey, App? app)
@@ -118,4 +143,7 @@ internal sealed class WebSocketEndpoint(
             // The client went away or never answered: nothing more to tell it.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the connection quota of app {AppId} failed")]
+    private static partial void LogAdmissionFailed(ILogger logger, Exception exception, string appId);
 }
