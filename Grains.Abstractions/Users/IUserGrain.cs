@@ -9,8 +9,9 @@ public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Records the socket; when it is the user's first, tells the watchers the user is online.
-    /// Then sends the socket its <c>signin_success</c> and, when watched users are online, the
-    /// initial watchlist event, both through the server-to-user channel.
+    /// Then sends the socket its <c>signin_success</c> and, when watched users are known to be
+    /// online, the watchlist event for them, both through the server-to-user channel. Users newly
+    /// added to the watchlist answer later; those online are then announced on that channel.
     /// </summary>
     Task SignIn(UserSignIn signIn);
 
@@ -20,14 +21,9 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Closes every signed-in socket of the user, on every gateway.</summary>
     Task Terminate();
 
-    // AlwaysInterleave with synchronous bodies: two users who watch each other may sign in at once,
-    // each waiting on the other; these must not queue behind that wait.
-
     /// <summary><paramref name="watcherId"/> watches this user from now on; answers whether it is online.</summary>
-    [AlwaysInterleave]
     Task<WatchedUser> AddWatcher(string watcherId);
 
-    [AlwaysInterleave]
     Task RemoveWatcher(string watcherId);
 
     /// <summary>A watched user came online or went offline.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Protocol;
 using SoketiOrleans.Users;
@@ -11,7 +12,7 @@ namespace SoketiOrleans.Grains.Users;
 /// events the HTTP API sends to the user.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class UserGrain : Grain, IUserGrain
+public sealed partial class UserGrain(ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     // soketi's code and message for connections the app terminates; 4009 keeps pusher-js from reconnecting.
     private const int TerminatedCode = 4009;
@@ -23,6 +24,7 @@ public sealed class UserGrain : Grain, IUserGrain
 
     // Starts from the clock, so a re-activated grain never reuses a version its watchers have seen.
     private long _version = DateTime.UtcNow.Ticks;
+    private Task _registering = Task.CompletedTask;
     private string? _appId;
     private string? _userId;
 
@@ -50,22 +52,24 @@ public sealed class UserGrain : Grain, IUserGrain
         }
 
         KeepAliveWhileNeeded();
-        await Watch(signIn.Watchlist);
 
+        // Taken before the first await: a report applied meanwhile is published to this socket too.
+        var online = _watched.Where(w => w.Value.Online).Select(w => w.Key).ToArray();
         var channel = ServerToUser;
         await channel.Welcome(signIn.GatewayId, signIn.SocketId, signIn.SigninSuccess);
-        var online = _watched.Where(w => w.Value.Online).Select(w => w.Key).ToArray();
         if (online.Length > 0)
         {
             await channel.Welcome(signIn.GatewayId, signIn.SocketId, WatchlistFrames.Online(online));
         }
+
+        Watch(signIn.Watchlist);
     }
 
-    public async Task SignOut(string gatewayId, string socketId)
+    public Task SignOut(string gatewayId, string socketId)
     {
         if (!_gateways.TryGetValue(gatewayId, out var gateway) || !gateway.SocketIds.Remove(socketId))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         if (gateway.SocketIds.Count == 0)
@@ -76,10 +80,11 @@ public sealed class UserGrain : Grain, IUserGrain
         if (!IsOnline)
         {
             Transition();
-            await Watch([]);
+            Watch([]);
         }
 
         KeepAliveWhileNeeded();
+        return Task.CompletedTask;
     }
 
     public Task Terminate()
@@ -107,22 +112,39 @@ public sealed class UserGrain : Grain, IUserGrain
         return Task.CompletedTask;
     }
 
-    public Task WatchedUserChanged(string userId, WatchedUser state)
+    public Task WatchedUserChanged(string userId, WatchedUser state) =>
+        Apply([(userId, state)]);
+
+    /// <summary>
+    /// Takes what watched users report about themselves and tells this user's sockets about real
+    /// changes. Reports may overtake each other: only a newer version counts.
+    /// </summary>
+    private Task Apply(IReadOnlyList<(string UserId, WatchedUser State)> reports)
     {
-        // OneWay notices may overtake each other: only a newer version counts.
-        if (!_watched.TryGetValue(userId, out var known) || state.Version <= known.Version)
+        List<string>? cameOnline = null;
+        List<string>? wentOffline = null;
+        foreach (var (userId, state) in reports)
+        {
+            if (!_watched.TryGetValue(userId, out var known) || state.Version <= known.Version)
+            {
+                continue;
+            }
+
+            _watched[userId] = state;
+            if (known.Online != state.Online)
+            {
+                (state.Online ? cameOnline ??= [] : wentOffline ??= []).Add(userId);
+            }
+        }
+
+        if (!IsOnline || (cameOnline is null && wentOffline is null))
         {
             return Task.CompletedTask;
         }
 
-        _watched[userId] = state;
-        if (known.Online == state.Online || !IsOnline)
-        {
-            return Task.CompletedTask;
-        }
-
-        var frame = state.Online ? WatchlistFrames.Online([userId]) : WatchlistFrames.Offline([userId]);
-        return ServerToUser.Publish(new Publication(frame, ExceptSocketId: null));
+        return Task.WhenAll(
+            cameOnline is null ? Task.CompletedTask : ServerToUser.Publish(new Publication(WatchlistFrames.Online(cameOnline), ExceptSocketId: null)),
+            wentOffline is null ? Task.CompletedTask : ServerToUser.Publish(new Publication(WatchlistFrames.Offline(wentOffline), ExceptSocketId: null)));
     }
 
     /// <summary>Went online or offline: tells every watcher, without waiting for any of them.</summary>
@@ -135,8 +157,12 @@ public sealed class UserGrain : Grain, IUserGrain
         }
     }
 
-    /// <summary>Makes <paramref name="watchlist"/> the users this one watches, registering with each as a watcher.</summary>
-    private async Task Watch(IReadOnlyCollection<string> watchlist)
+    /// <summary>
+    /// Makes <paramref name="watchlist"/> the users this one watches. Registering with them is not
+    /// awaited in this turn: two users who watch each other sign in at once, and neither may wait on
+    /// the other. Their answers come back as reports, applied like any notice.
+    /// </summary>
+    private void Watch(IReadOnlyCollection<string> watchlist)
     {
         var wanted = watchlist.Where(id => id != UserId).ToHashSet(StringComparer.Ordinal);
         var dropped = _watched.Keys.Where(id => !wanted.Contains(id)).ToArray();
@@ -146,11 +172,30 @@ public sealed class UserGrain : Grain, IUserGrain
             _watched.Remove(id);
         }
 
-        await Task.WhenAll(dropped.Select(id => User(id).RemoveWatcher(UserId)));
-        var states = await Task.WhenAll(added.Select(id => User(id).AddWatcher(UserId)));
-        for (var i = 0; i < added.Length; i++)
+        foreach (var id in added)
         {
-            _watched[added[i]] = states[i];
+            _watched[id] = default; // offline at version 0 until the user answers
+        }
+
+        if (dropped.Length > 0 || added.Length > 0)
+        {
+            _registering = Register(_registering, dropped, added);
+        }
+    }
+
+    /// <summary>After the previous registration, so a quick sign-out and sign-in reach each user in order.</summary>
+    private async Task Register(Task previous, string[] dropped, string[] added)
+    {
+        await previous;
+        try
+        {
+            await Task.WhenAll(dropped.Select(id => User(id).RemoveWatcher(UserId)));
+            var states = await Task.WhenAll(added.Select(id => User(id).AddWatcher(UserId)));
+            await Apply(added.Zip(states, (id, state) => (id, state)).ToArray());
+        }
+        catch (Exception e)
+        {
+            LogWatchFailed(logger, e, UserId);
         }
     }
 
@@ -165,4 +210,7 @@ public sealed class UserGrain : Grain, IUserGrain
         (_appId, _userId) = UserKey.Parse(this.GetPrimaryKeyString());
         return (_appId, _userId);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Updating the watchlist registrations of user {UserId} failed")]
+    private static partial void LogWatchFailed(ILogger logger, Exception exception, string userId);
 }

@@ -56,6 +56,19 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Users_watching_each_other_sign_in_at_once_and_each_hears_the_other_online()
+    {
+        var gx = await GatewayOf("x");
+        var gy = await GatewayOf("y");
+
+        await Task.WhenAll(User("x").SignIn(SignIn(gx, "1.1", "y")), User("y").SignIn(SignIn(gy, "2.1", "x")));
+
+        const string online = """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"online","user_ids":["{0}"]}]}}""";
+        Assert.Equal(online.Replace("{0}", "y"), RecordingGateway.Text((await gx.WaitFor(2))[1]));
+        Assert.Equal(online.Replace("{0}", "x"), RecordingGateway.Text((await gy.WaitFor(2))[1]));
+    }
+
+    [Fact]
     public async Task Terminate_asks_each_gateway_to_close_the_users_sockets_there()
     {
         var first = await GatewayOf("u");
