@@ -1,3 +1,5 @@
+using SoketiOrleans.Gateway.Webhooks;
+
 namespace SoketiOrleans.Gateway.Apps;
 
 /// <summary>
@@ -42,6 +44,8 @@ public sealed record App
 
     /// <summary>Origins allowed to open sockets (exact, or <c>*.example.com</c> patterns); empty allows all.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
+    public IReadOnlyList<WebhookTarget> Webhooks { get; init; } = [];
 
     /// <summary>
     /// The largest WebSocket message accepted from a client: the biggest event payload plus room for

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Protocol;
+using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Gateway.Channels;
 
@@ -9,8 +10,9 @@ namespace SoketiOrleans.Gateway.Channels;
 /// Events a client sends to the other subscribers of a private or presence channel. Every refusal
 /// is a <c>pusher:error</c> 4301 (soketi's code for all of them) and the socket stays open; an
 /// accepted event is serialized once and fanned out by the channel grain to everyone but the sender.
+/// Only this gateway sees the event arrive, so its <c>client_event</c> webhook is raised here, once.
 /// </summary>
-public sealed class ClientEvents(ChannelPublisher publisher)
+public sealed class ClientEvents(ChannelPublisher publisher, IWebhookEvents webhooks)
 {
     private const int Rejected = 4301;
 
@@ -23,7 +25,15 @@ public sealed class ClientEvents(ChannelPublisher publisher)
         }
 
         var channel = message.Channel!;
-        var frame = PusherFrame.Event(message.Event, channel, data, socket.Subscriptions[channel].PresenceUserId);
+        var userId = socket.Subscriptions[channel].PresenceUserId;
+        var frame = PusherFrame.Event(message.Event, channel, data, userId);
+        webhooks.Raise(socket.App.Id, new WebhookEvent(WebhookEventNames.ClientEvent, channel)
+        {
+            Event = message.Event,
+            DataJson = data.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(data),
+            SocketId = socket.Id,
+            UserId = userId,
+        });
         return publisher.Publish(socket.App.Id, channel, frame, socket.Id);
     }
 

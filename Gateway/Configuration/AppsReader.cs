@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Gateway.Webhooks;
 
 namespace SoketiOrleans.Gateway.Configuration;
 
@@ -65,6 +66,7 @@ internal static class AppsReader
         MaxEventPayloadInKb = f.Size(d.MaxEventPayloadInKb, "maxEventPayloadInKb", "MaxEventPayloadInKb", "max_event_payload_in_kb"),
         MaxEventBatchSize = f.Limit(d.MaxEventBatchSize, "maxEventBatchSize", "MaxEventBatchSize", "max_event_batch_size"),
         AllowedOrigins = f.Strings("allowedOrigins", "AllowedOrigins", "allowed_origins"),
+        Webhooks = f.Webhooks("webhooks", "Webhooks"),
     };
 
     private static void RequireUnique(OptionsReader options, List<App> apps, Func<App, string> field, string name)
@@ -111,6 +113,20 @@ internal static class AppsReader
         /// <summary>A JSON array of strings, or a JSON-encoded one (as an env var or SQL column holds it).</summary>
         public IReadOnlyList<string> Strings(params string[] names)
         {
+            var (name, node) = FindJson(names);
+            return Read<IReadOnlyList<string>>(name, node, [], "an array of strings", ConfigValue.TryStrings);
+        }
+
+        /// <summary>soketi's webhook entries, or a JSON-encoded array of them.</summary>
+        public IReadOnlyList<WebhookTarget> Webhooks(params string[] names)
+        {
+            var (name, node) = FindJson(names);
+            return WebhooksReader.Read(options, node, $"{path}.{name}");
+        }
+
+        /// <summary>The value, parsed first when it is a string holding JSON; null when blank.</summary>
+        private (string Name, JsonNode? Node) FindJson(string[] names)
+        {
             var (name, node) = Find(names);
             if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
             {
@@ -120,11 +136,11 @@ internal static class AppsReader
                 }
                 catch (JsonException)
                 {
-                    // reported below
+                    // the caller reports the string as it is
                 }
             }
 
-            return Read<IReadOnlyList<string>>(name, IsBlank(node) ? null : node, [], "an array of strings", ConfigValue.TryStrings);
+            return (name, IsBlank(node) ? null : node);
         }
 
         /// <summary>

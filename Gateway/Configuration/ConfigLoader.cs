@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Gateway.Webhooks;
 
 namespace SoketiOrleans.Gateway.Configuration;
 
@@ -182,6 +183,7 @@ public static class ConfigLoader
                 r.String("orleans.clusterId", "soketi"),
                 r.String("orleans.serviceId", "soketi")),
             Apps = apps,
+            Webhooks = Webhooks(r),
             Warnings = Warnings(r),
         };
     }
@@ -194,12 +196,22 @@ public static class ConfigLoader
             warnings.Add($"{EnvironmentVariables.Describe("metrics.enabled")} is set but metrics are not implemented yet; no metrics server is started");
         }
 
-        if (r.Node("appManager.array.apps") is JsonArray apps && apps.Any(a => a?["webhooks"] is JsonArray { Count: > 0 } or JsonValue))
-        {
-            warnings.Add("apps have webhooks configured but webhooks are not implemented yet; none will be sent");
-        }
-
         return warnings;
+    }
+
+    private static WebhookOptions Webhooks(OptionsReader r)
+    {
+        var d = WebhookOptions.Defaults;
+        TimeSpan Milliseconds(string path, int min, TimeSpan fallback) =>
+            TimeSpan.FromMilliseconds(r.Int(path, min, int.MaxValue, (int)fallback.TotalMilliseconds));
+
+        return new WebhookOptions(
+            r.Bool("webhooks.batching.enabled"),
+            Milliseconds("webhooks.batching.duration", 1, d.BatchingDuration),
+            Milliseconds("webhooks.timeout", 1, d.Timeout),
+            Milliseconds("webhooks.retry.initialDelay", 1, d.RetryInitialDelay),
+            Milliseconds("webhooks.retry.maxDelay", 1, d.RetryMaxDelay),
+            Milliseconds("webhooks.retry.giveUpAfter", 0, d.GiveUpAfter));
     }
 
     private static string Host(OptionsReader r)

@@ -135,6 +135,10 @@ internal static class EnvironmentVariables
         ["ORLEANS_PRIMARY_SILO_PORT"] = "orleans.primarySiloPort",
         ["ORLEANS_CLUSTER_ID"] = "orleans.clusterId",
         ["ORLEANS_SERVICE_ID"] = "orleans.serviceId",
+        ["WEBHOOKS_TIMEOUT"] = "webhooks.timeout",
+        ["WEBHOOKS_RETRY_INITIAL_DELAY"] = "webhooks.retry.initialDelay",
+        ["WEBHOOKS_RETRY_MAX_DELAY"] = "webhooks.retry.maxDelay",
+        ["WEBHOOKS_RETRY_GIVE_UP_AFTER"] = "webhooks.retry.giveUpAfter",
     };
 
     /// <summary>"port (SOKETI_PORT)" for messages; paths without a variable are named alone.</summary>

@@ -40,6 +40,11 @@ internal static class SoketiDefaults
       "httpApi": { "requestLimitInMb": 100 },
       "ssl": { "certPath": "", "keyPath": "", "passphrase": "", "caPath": "" },
       "metrics": { "enabled": false },
+      "webhooks": {
+        "batching": { "enabled": false, "duration": 50 },
+        "timeout": 5000,
+        "retry": { "initialDelay": 1000, "maxDelay": 60000, "giveUpAfter": 300000 }
+      },
       "websockets": { "activityTimeout": 30, "pongTimeout": 30, "maxBackpressureInKb": 1024 },
       "orleans": { "siloPort": 0, "primarySiloPort": 0, "clusterId": "soketi", "serviceId": "soketi" }
     }

@@ -1,4 +1,5 @@
 using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Gateway.Webhooks;
 
 namespace SoketiOrleans.Gateway.Configuration;
 
@@ -27,6 +28,8 @@ public sealed record SoketiOptions
     public TimeSpan ChannelCacheTtl { get; init; } = TimeSpan.FromMinutes(30);
 
     public required OrleansOptions Orleans { get; init; }
+
+    public WebhookOptions Webhooks { get; init; } = WebhookOptions.Defaults;
 
     public required IReadOnlyList<App> Apps { get; init; }
 

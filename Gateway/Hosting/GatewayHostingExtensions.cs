@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SoketiOrleans.Gateway.Apps;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Configuration;
@@ -10,6 +11,8 @@ using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateway.Users;
+using SoketiOrleans.Gateway.Webhooks;
+using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Gateway.Hosting;
 
@@ -21,6 +24,7 @@ public static class GatewayHostingExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
+        AddWebhooks(services, options);
         services.AddSingleton<GatewayIdentity>();
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<LocalChannelIndex>();
@@ -42,6 +46,23 @@ public static class GatewayHostingExtensions
         services.AddHostedService<Housekeeping>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionQuotas>());
         return services;
+    }
+
+    /// <summary>
+    /// The sink that grains of a co-hosted silo and the gateway raise events into, and the senders.
+    /// The dispatcher is registered before the gateway's other hosted services so that it stops
+    /// after them and can still deliver what their shutdown raised.
+    /// </summary>
+    private static void AddWebhooks(IServiceCollection services, SoketiOptions options)
+    {
+        services.AddSingleton(options.Webhooks);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new WebhookDestinations(options.Apps));
+        services.AddSingleton<IWebhookQueue, MemoryWebhookQueue>();
+        services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton<WebhookClient>();
+        services.AddSingleton<IWebhookEvents, WebhookEvents>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<WebhookDispatcher>(sp, options.ShutdownGracePeriod));
     }
 
     public static WebApplication MapSoketiGateway(this WebApplication app)

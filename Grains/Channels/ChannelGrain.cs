@@ -1,16 +1,18 @@
 using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Protocol;
+using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Grains.Channels;
 
 /// <summary>
 /// Fans a channel's frames out to the gateways that have subscribers: one OneWay message per
 /// gateway per frame, never one per socket. Its state is soft; gateways re-assert it. A cache
-/// channel also keeps its last event here, once for the cluster.
+/// channel also keeps its last event here, once for the cluster. Being the one activation that
+/// sees the cluster-wide count, it is also where occupied/vacated webhooks are decided, once.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class ChannelGrain : Grain, IChannelGrain
+public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
 {
     private readonly Dictionary<string, GatewayStream> _gateways = new(StringComparer.Ordinal);
     private string? _key;
@@ -50,6 +52,7 @@ public sealed class ChannelGrain : Grain, IChannelGrain
 
         if (_subscriptionCount != previous)
         {
+            RaiseWebhooks(previous);
             await SubscriptionCountChanged();
         }
     }
@@ -101,6 +104,7 @@ public sealed class ChannelGrain : Grain, IChannelGrain
         }
 
         _cached = null;
+        Raise(WebhookEvent.CacheMiss(Channel));
         return PusherFrame.Json(Channel, static (w, channel) =>
         {
             w.WriteStartObject();
@@ -108,6 +112,34 @@ public sealed class ChannelGrain : Grain, IChannelGrain
             w.WriteString("channel"u8, channel);
             w.WriteEndObject();
         });
+    }
+
+    private void RaiseWebhooks(int previous)
+    {
+        if (previous == 0)
+        {
+            Raise(WebhookEvent.ChannelOccupied(Channel));
+        }
+
+        // Pusher counts presence channels by users (member events), not subscriptions.
+        if (_subscriptionCount > 0 && !Channel.StartsWith("presence-", StringComparison.Ordinal))
+        {
+            Raise(WebhookEvent.SubscriptionCountChanged(Channel, _subscriptionCount));
+        }
+
+        if (_subscriptionCount == 0)
+        {
+            Raise(WebhookEvent.ChannelVacated(Channel));
+        }
+    }
+
+    private void Raise(WebhookEvent webhookEvent)
+    {
+        // '#' channels (server-to-user) are the server's own, not the app's.
+        if (!Channel.StartsWith('#'))
+        {
+            webhooks.Raise(ChannelKey.Parse(Key).AppId, webhookEvent);
+        }
     }
 
     private Task SubscriptionCountChanged()

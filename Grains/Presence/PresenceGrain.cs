@@ -2,16 +2,18 @@ using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Presence;
 using SoketiOrleans.Protocol;
+using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Grains.Presence;
 
 /// <summary>
 /// The single writer of a presence channel's member list for the whole cluster, so each user is
-/// announced once when its first socket joins and once when its last leaves. Member frames and
-/// snapshots go through the channel grain, which orders them with everything else on the channel.
+/// announced once when its first socket joins and once when its last leaves (to subscribers and to
+/// webhooks). Member frames and snapshots go through the channel grain, which orders them with
+/// everything else on the channel.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class PresenceGrain : Grain, IPresenceGrain
+public sealed class PresenceGrain(IWebhookEvents webhooks) : Grain, IPresenceGrain
 {
     private readonly Dictionary<string, string> _userBySocket = new(StringComparer.Ordinal);
     private readonly PresenceMembers _members = new();
@@ -21,6 +23,8 @@ public sealed class PresenceGrain : Grain, IPresenceGrain
     private string Key => _key ??= this.GetPrimaryKeyString();
 
     private string Channel => _channel ??= ChannelKey.Parse(Key).Channel;
+
+    private string AppId => ChannelKey.Parse(Key).AppId;
 
     private IChannelGrain ChannelGrain => GrainFactory.GetGrain<IChannelGrain>(Key);
 
@@ -40,6 +44,7 @@ public sealed class PresenceGrain : Grain, IPresenceGrain
             {
                 await ChannelGrain.Publish(new Publication(
                     PresenceFrames.MemberAdded(Channel, join.UserId, join.UserInfoJson), join.SocketId));
+                webhooks.Raise(AppId, WebhookEvent.MemberAdded(Channel, join.UserId));
                 await UserCountChanged();
             }
         }
@@ -56,6 +61,7 @@ public sealed class PresenceGrain : Grain, IPresenceGrain
         }
 
         await ChannelGrain.Publish(new Publication(PresenceFrames.MemberRemoved(Channel, userId), socketId));
+        webhooks.Raise(AppId, WebhookEvent.MemberRemoved(Channel, userId));
         await UserCountChanged();
     }
 
@@ -66,7 +72,6 @@ public sealed class PresenceGrain : Grain, IPresenceGrain
     private Task UserCountChanged()
     {
         DelayDeactivation(_members.Count > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
-        var (appId, channel) = ChannelKey.Parse(Key);
-        return GrainFactory.GetGrain<IAppGrain>(appId).SetUserCount(channel, _members.Count);
+        return GrainFactory.GetGrain<IAppGrain>(AppId).SetUserCount(Channel, _members.Count);
     }
 }

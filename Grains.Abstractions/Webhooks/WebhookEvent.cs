@@ -1,0 +1,33 @@
+namespace SoketiOrleans.Webhooks;
+
+/// <summary>
+/// One event of a webhook body, with soketi's fields: every event has <c>name</c> and
+/// <c>channel</c>; the others are set only by the kinds that carry them.
+/// </summary>
+public sealed record WebhookEvent(string Name, string Channel)
+{
+    public string? UserId { get; init; }
+
+    /// <summary>The client event's name (<c>client-…</c>).</summary>
+    public string? Event { get; init; }
+
+    /// <summary>The client event's data as the client wrote it: raw JSON, passed through unchanged.</summary>
+    public string? DataJson { get; init; }
+
+    public string? SocketId { get; init; }
+
+    public int? SubscriptionCount { get; init; }
+
+    public static WebhookEvent ChannelOccupied(string channel) => new(WebhookEventNames.ChannelOccupied, channel);
+
+    public static WebhookEvent ChannelVacated(string channel) => new(WebhookEventNames.ChannelVacated, channel);
+
+    public static WebhookEvent MemberAdded(string channel, string userId) => new(WebhookEventNames.MemberAdded, channel) { UserId = userId };
+
+    public static WebhookEvent MemberRemoved(string channel, string userId) => new(WebhookEventNames.MemberRemoved, channel) { UserId = userId };
+
+    public static WebhookEvent CacheMiss(string channel) => new(WebhookEventNames.CacheMiss, channel);
+
+    public static WebhookEvent SubscriptionCountChanged(string channel, int count) =>
+        new(WebhookEventNames.SubscriptionCount, channel) { SubscriptionCount = count };
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace SoketiOrleans.Tests.Harness;
+
+/// <summary>
+/// A webhook endpoint on a free loopback port that records every request. Each path answers 200
+/// unless told otherwise: a status per attempt, or no answer at all (until disposed).
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<WebhookRequest> _received = new();
+    private readonly ConcurrentDictionary<string, Func<int, int?>> _answers = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public WebhookReceiver()
+    {
+        Port = FreePort.Next();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(Listen);
+    }
+
+    public int Port { get; }
+
+    public IReadOnlyList<WebhookRequest> Received => _received.ToArray();
+
+    public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
+
+    /// <param name="status">The status for attempt n (1-based) on this path; null never answers.</param>
+    public void Answer(string path, Func<int, int?> status) => _answers[path] = status;
+
+    public IReadOnlyList<WebhookRequest> On(string path) => Received.Where(r => r.Path == path).ToArray();
+
+    /// <summary>Every event received on <paramref name="path"/> for <paramref name="channel"/>, in arrival order.</summary>
+    public IReadOnlyList<JsonElement> Events(string path, string channel) =>
+        On(path).SelectMany(r => r.Events).Where(e => e.GetProperty("channel").GetString() == channel).ToArray();
+
+    public Task<IReadOnlyList<JsonElement>> WaitForEvents(string path, string channel, int count, TimeSpan? timeout = null) =>
+        Eventually.Get(() => Task.FromResult(Events(path, channel)), e => e.Count >= count, $"{count} webhook events for {channel} on {path}", timeout);
+
+    public static string Names(IEnumerable<JsonElement> events) => string.Join(",", events.Select(e => e.GetProperty("name").GetString()));
+
+    private async Task Listen()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => Handle(context));
+        }
+    }
+
+    private async Task Handle(HttpListenerContext context)
+    {
+        var path = context.Request.Url!.AbsolutePath;
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var headers = context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+        _received.Enqueue(new WebhookRequest(path, headers, body));
+
+        var attempt = _attempts.AddOrUpdate(path, 1, (_, n) => n + 1);
+        var status = _answers.TryGetValue(path, out var answer) ? answer(attempt) : 200;
+        if (status is null)
+        {
+            await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
+        context.Response.StatusCode = status.Value;
+        context.Response.Close();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Close();
+        await _loop;
+        _stop.Dispose();
+    }
+}
+
+public sealed record WebhookRequest(string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public IReadOnlyList<JsonElement> Events =>
+        JsonDocument.Parse(Body).RootElement.GetProperty("events").EnumerateArray().Select(e => e.Clone()).ToArray();
+
+    /// <summary>Pusher's check: hex HMAC-SHA256 of the exact body with the app secret.</summary>
+    public bool IsSignedWith(string key, string secret) =>
+        Headers.GetValueOrDefault("X-Pusher-Key") == key
+        && Headers.GetValueOrDefault("X-Pusher-Signature") == Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(Body)));
+}
