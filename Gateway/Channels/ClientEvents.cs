@@ -27,13 +27,17 @@ public sealed class ClientEvents(ChannelPublisher publisher, IWebhookEvents webh
         var channel = message.Channel!;
         var userId = socket.Subscriptions[channel].PresenceUserId;
         var frame = PusherFrame.Event(message.Event, channel, data, userId);
-        webhooks.Raise(socket.App.Id, new WebhookEvent(WebhookEventNames.ClientEvent, channel)
+        if (webhooks.Wants(socket.App.Id, WebhookEventNames.ClientEvent))
         {
-            Event = message.Event,
-            DataJson = data.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(data),
-            SocketId = socket.Id,
-            UserId = userId,
-        });
+            webhooks.Raise(socket.App.Id, new WebhookEvent(WebhookEventNames.ClientEvent, channel)
+            {
+                Event = message.Event,
+                DataJson = data.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(data),
+                SocketId = socket.Id,
+                UserId = userId,
+            });
+        }
+
         return publisher.Publish(socket.App.Id, channel, frame, socket.Id);
     }
 

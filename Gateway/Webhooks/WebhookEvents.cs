@@ -7,6 +7,19 @@ namespace SoketiOrleans.Gateway.Webhooks;
 public sealed class WebhookEvents(WebhookDestinations destinations, IWebhookQueue queue, WebhookMetrics metrics, ILogger<WebhookEvents> logger)
     : IWebhookEvents
 {
+    public bool Wants(string appId, string eventName)
+    {
+        foreach (var destination in destinations.For(appId))
+        {
+            if (destination.Target.EventTypes.Contains(eventName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public void Raise(string appId, WebhookEvent webhookEvent)
     {
         foreach (var destination in destinations.For(appId))

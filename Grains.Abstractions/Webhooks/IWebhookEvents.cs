@@ -7,5 +7,11 @@ namespace SoketiOrleans.Webhooks;
 /// </summary>
 public interface IWebhookEvents
 {
+    /// <summary>
+    /// Whether any webhook of the app takes events named <paramref name="eventName"/>: callers ask
+    /// first, so apps without webhooks never pay for building the event.
+    /// </summary>
+    bool Wants(string appId, string eventName);
+
     void Raise(string appId, WebhookEvent webhookEvent);
 }

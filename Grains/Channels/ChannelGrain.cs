@@ -121,8 +121,10 @@ public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
             Raise(WebhookEvent.ChannelOccupied(Channel));
         }
 
-        // Pusher counts presence channels by users (member events), not subscriptions.
-        if (_subscriptionCount > 0 && !Channel.StartsWith("presence-", StringComparison.Ordinal))
+        // Pusher counts presence channels by users (member events), not subscriptions. Counts change
+        // often, so the event is only built when a webhook takes it.
+        if (_subscriptionCount > 0 && !Channel.StartsWith("presence-", StringComparison.Ordinal)
+            && webhooks.Wants(ChannelKey.Parse(Key).AppId, WebhookEventNames.SubscriptionCount))
         {
             Raise(WebhookEvent.SubscriptionCountChanged(Channel, _subscriptionCount));
         }

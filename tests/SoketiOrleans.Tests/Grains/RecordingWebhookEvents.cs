@@ -14,5 +14,7 @@ public sealed class RecordingWebhookEvents : IWebhookEvents
     public static IReadOnlyList<WebhookEvent> For(string appId, string channel) =>
         Raised.Where(r => r.AppId == appId && r.Event.Channel == channel).Select(r => r.Event).ToArray();
 
+    public bool Wants(string appId, string eventName) => true;
+
     public void Raise(string appId, WebhookEvent webhookEvent) => Raised.Enqueue((appId, webhookEvent));
 }
