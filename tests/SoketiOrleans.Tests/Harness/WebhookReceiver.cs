@@ -8,13 +8,14 @@ namespace SoketiOrleans.Tests.Harness;
 
 /// <summary>
 /// A webhook endpoint on a free loopback port that records every request. Each path answers 200
-/// unless told otherwise: a status per attempt, or no answer at all (until disposed).
+/// unless told otherwise: a status per attempt, or no answer at all (until disposed), possibly late.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<WebhookRequest> _received = new();
     private readonly ConcurrentDictionary<string, Func<int, int?>> _answers = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _delays = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -35,6 +36,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <param name="status">The status for attempt n (1-based) on this path; null never answers.</param>
     public void Answer(string path, Func<int, int?> status) => _answers[path] = status;
+
+    /// <summary>Every answer on this path comes only after <paramref name="delay"/>: a slow receiver.</summary>
+    public void AnswerAfter(string path, TimeSpan delay) => _delays[path] = delay;
 
     public IReadOnlyList<WebhookRequest> On(string path) => Received.Where(r => r.Path == path).ToArray();
 
@@ -75,9 +79,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
         var attempt = _attempts.AddOrUpdate(path, 1, (_, n) => n + 1);
         var status = _answers.TryGetValue(path, out var answer) ? answer(attempt) : 200;
-        if (status is null)
+        var delay = status is null ? Timeout.InfiniteTimeSpan : _delays.GetValueOrDefault(path);
+        if (delay != TimeSpan.Zero)
         {
-            await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            // Disposing ends the wait; the answer (if any) then goes to a closed listener.
+            await Task.Delay(delay, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        if (status is null || _stop.IsCancellationRequested)
+        {
             return;
         }
 

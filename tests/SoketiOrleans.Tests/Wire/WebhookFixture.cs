@@ -17,6 +17,7 @@ public sealed class WebhookFixture : IAsyncLifetime
         Receiver.Answer("/flaky", attempt => attempt == 1 ? 500 : 200);
         Receiver.Answer("/refused", _ => 400);
         Receiver.Answer("/hang", _ => null);
+        Receiver.Answer("/down", _ => 500);
         Server = await ServerProcess.Start(new Dictionary<string, string>
         {
             ["SOKETI_DEFAULT_APP_ENABLE_CLIENT_MESSAGES"] = "true",
@@ -31,6 +32,7 @@ public sealed class WebhookFixture : IAsyncLifetime
                   {"url":"{{{Receiver.Url("/flaky")}}}","event_types":["channel_occupied"],"filter":{"channel_name_starts_with":"flaky-"}},
                   {"url":"{{{Receiver.Url("/refused")}}}","event_types":["channel_occupied"],"filter":{"channel_name_starts_with":"refused-"}},
                   {"url":"{{{Receiver.Url("/hang")}}}","event_types":["channel_occupied"],"filter":{"channel_name_starts_with":"hang-"}},
+                  {"url":"{{{Receiver.Url("/down")}}}","event_types":["channel_occupied"],"filter":{"channel_name_starts_with":"down-"}},
                   {"url":"{{{Receiver.Url("/filtered")}}}","event_types":["channel_occupied"],"filter":{"channel_name_starts_with":"private-","channel_name_ends_with":"-f"}}
                 ]
                 """,

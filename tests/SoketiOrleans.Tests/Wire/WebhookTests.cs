@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using SoketiOrleans.Tests.Harness;
 
@@ -119,6 +120,26 @@ public sealed class WebhookTests(WebhookFixture fixture) : IClassFixture<Webhook
         await Eventually.Get(() => Task.FromResult(Receiver.On("/refused")), r => r.Count >= 1, "the first attempt");
         await Task.Delay(Silence);
         Assert.Single(Receiver.On("/refused"));
+    }
+
+    [Fact]
+    public async Task A_receiver_that_always_answers_500_is_given_up_on_after_giveUpAfter_with_a_warning()
+    {
+        await using var client = await Connect();
+        await client.SubscribePublic(Names.Unique("down-"));
+
+        // Attempts at about 0, 100, 300, 500, … ms; none may start 2 s after the first.
+        var url = Receiver.Url("/down");
+        var gaveUp = await Eventually.Get(
+            () => Task.FromResult(fixture.Server.Output),
+            o => o.Contains($"to {url} failed with HTTP 500 after", StringComparison.Ordinal),
+            "the give-up warning",
+            TimeSpan.FromSeconds(5));
+        var attempts = Receiver.On("/down").Count;
+        Assert.InRange(attempts, 3, 11);
+        Assert.Matches($@"warn: .*Webhook for app app-id to {Regex.Escape(url)} failed with HTTP 500 after {attempts} attempts over .*; giving up \(1 events dropped\)", gaveUp);
+        await Task.Delay(Silence);
+        Assert.Equal(attempts, Receiver.On("/down").Count);
     }
 
     [Fact]
