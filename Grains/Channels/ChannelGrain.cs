@@ -16,12 +16,18 @@ public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
 {
     private readonly Dictionary<string, GatewayStream> _gateways = new(StringComparer.Ordinal);
     private string? _key;
+    private (string AppId, string Channel)? _parts;
     private int _subscriptionCount;
     private Cache? _cached;
 
     private string Key => _key ??= this.GetPrimaryKeyString();
 
-    private string Channel => ChannelKey.Parse(Key).Channel;
+    // Parsed once: counts change, and webhooks are raised, on every join and leave.
+    private (string AppId, string Channel) Parts => _parts ??= ChannelKey.Parse(Key);
+
+    private string AppId => Parts.AppId;
+
+    private string Channel => Parts.Channel;
 
     public async Task Register(GatewayRegistration registration)
     {
@@ -124,7 +130,7 @@ public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
         // Pusher counts presence channels by users (member events), not subscriptions. Counts change
         // often, so the event is only built when a webhook takes it.
         if (_subscriptionCount > 0 && !Channel.StartsWith("presence-", StringComparison.Ordinal)
-            && webhooks.Wants(ChannelKey.Parse(Key).AppId, WebhookEventNames.SubscriptionCount))
+            && webhooks.Wants(AppId, WebhookEventNames.SubscriptionCount))
         {
             Raise(WebhookEvent.SubscriptionCountChanged(Channel, _subscriptionCount));
         }
@@ -140,14 +146,14 @@ public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
         // '#' channels (server-to-user) are the server's own, not the app's.
         if (!Channel.StartsWith('#'))
         {
-            webhooks.Raise(ChannelKey.Parse(Key).AppId, webhookEvent);
+            webhooks.Raise(AppId, webhookEvent);
         }
     }
 
     private Task SubscriptionCountChanged()
     {
         KeepAlive();
-        var (appId, channel) = ChannelKey.Parse(Key);
+        var (appId, channel) = Parts;
         // '#' channels (server-to-user) are the server's own: GET /channels does not list them.
         return channel.StartsWith('#')
             ? Task.CompletedTask
