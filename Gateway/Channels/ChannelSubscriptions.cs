@@ -174,10 +174,23 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
         return true;
     }
 
-    /// <summary>The presence grain answers through the channel stream with the socket's snapshot.</summary>
+    /// <summary>
+    /// The presence grain answers through the channel stream with the socket's snapshot, or refuses
+    /// a new user when the channel is full (soketi's status and type for that limit).
+    /// </summary>
     private Task<bool> JoinPresence(PusherSocket socket, string channel, PresenceMember member) =>
-        Welcome(socket, channel, () => Presence(socket, channel).Join(
-            new PresenceJoin(gateway.Id, socket.Id, member.UserId, member.UserInfoJson, socket.App.MaxPresenceMembersPerChannel)));
+        Welcome(socket, channel, async () =>
+        {
+            var join = new PresenceJoin(gateway.Id, socket.Id, member.UserId, member.UserInfoJson, socket.App.MaxPresenceMembersPerChannel);
+            if (await Presence(socket, channel).Join(join))
+            {
+                return true;
+            }
+
+            socket.Send(PusherFrame.SubscriptionError(channel, "LimitReached",
+                $"The maximum of {socket.App.MaxPresenceMembersPerChannel} members per presence channel was reached.", PusherCloseCodes.OverCapacity));
+            return false;
+        });
 
     /// <summary>
     /// The channel grain sends <c>subscription_succeeded</c> and then the cached event (or
@@ -191,23 +204,12 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
             return true;
         });
 
-    /// <summary>
-    /// Runs a grain call that makes the socket a subscriber. A failure becomes a subscription error,
-    /// and so does a refusal (only a full presence channel refuses).
-    /// </summary>
+    /// <summary>Runs a grain call that makes the socket a subscriber (or refuses it); a failure becomes a subscription error.</summary>
     private async Task<bool> Welcome(PusherSocket socket, string channel, Func<Task<bool>> welcome)
     {
         try
         {
-            if (await welcome())
-            {
-                return true;
-            }
-
-            // soketi's status and type for this limit.
-            socket.Send(PusherFrame.SubscriptionError(channel, "LimitReached",
-                $"The maximum of {socket.App.MaxPresenceMembersPerChannel} members per presence channel was reached.", PusherCloseCodes.OverCapacity));
-            return false;
+            return await welcome();
         }
         catch (Exception e)
         {
