@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Silo.Configuration;
 
 namespace SoketiOrleans.Silo;
 

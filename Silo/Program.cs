@@ -1,7 +1,9 @@
 using System.Net;
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Grains.Hosting;
 using SoketiOrleans.Silo;
+using SoketiOrleans.Silo.Configuration;
 
 SoketiOptions options;
 try
@@ -19,7 +21,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRo
 ServerLogging.Configure(builder.Logging, options.Debug);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    kestrel.Limits.MaxRequestBodySize = options.HttpRequestLimitBytes;
+    kestrel.Limits.MaxRequestBodySize = options.Gateway.HttpRequestLimitBytes;
     if (options.Host == "localhost")
     {
         kestrel.ListenLocalhost(options.Port);
@@ -31,7 +33,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
 builder.UseOrleans(silo => LocalClustering.Configure(silo, options.Orleans));
-builder.Services.AddSoketiGateway(options);
+builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
+builder.Services.AddSoketiGrains(options.Grains);
+builder.Services.AddSoketiGateway(options.Gateway);
 
 var app = builder.Build();
 app.MapSoketiGateway();

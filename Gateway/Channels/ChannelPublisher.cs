@@ -1,5 +1,5 @@
 using SoketiOrleans.Channels;
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Hosting;
 
 namespace SoketiOrleans.Gateway.Channels;
 
@@ -7,7 +7,7 @@ namespace SoketiOrleans.Gateway.Channels;
 /// Hands a channel event's serialized frame to its channel grain: one call per channel, whatever
 /// the subscriber count. Events of cache channels are marked to be kept there.
 /// </summary>
-public sealed class ChannelPublisher(IGrainFactory grains, SoketiOptions options)
+public sealed class ChannelPublisher(IGrainFactory grains, GatewayOptions options)
 {
     public Task Publish(string appId, string channel, byte[] frame, string? exceptSocketId) =>
         grains.GetGrain<IChannelGrain>(ChannelKey.Format(appId, channel)).Publish(new Publication(

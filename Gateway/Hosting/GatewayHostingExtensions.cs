@@ -1,17 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
-using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Health;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateway.Users;
-using SoketiOrleans.Gateway.Webhooks;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Gateway.Hosting;
@@ -19,12 +16,13 @@ namespace SoketiOrleans.Gateway.Hosting;
 /// <summary>The gateway's only entry points: its services, then its endpoints.</summary>
 public static class GatewayHostingExtensions
 {
-    /// <summary>Needs an <see cref="IGrainFactory"/> from a co-hosted silo or an Orleans client.</summary>
-    public static IServiceCollection AddSoketiGateway(this IServiceCollection services, SoketiOptions options)
+    /// <summary>
+    /// Needs an <see cref="IGrainFactory"/> from a co-hosted silo or an Orleans client, the host's
+    /// <see cref="IAppManager"/>, and an <see cref="IWebhookEvents"/> for client events.
+    /// </summary>
+    public static IServiceCollection AddSoketiGateway(this IServiceCollection services, GatewayOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
-        AddWebhooks(services, options);
         services.AddSingleton<GatewayIdentity>();
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<LocalChannelIndex>();
@@ -48,26 +46,9 @@ public static class GatewayHostingExtensions
         return services;
     }
 
-    /// <summary>
-    /// The sink that grains of a co-hosted silo and the gateway raise events into, and the senders.
-    /// The dispatcher is registered before the gateway's other hosted services so that it stops
-    /// after them and can still deliver what their shutdown raised.
-    /// </summary>
-    private static void AddWebhooks(IServiceCollection services, SoketiOptions options)
-    {
-        services.AddSingleton(options.Webhooks);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(new WebhookDestinations(options.Apps));
-        services.AddSingleton<IWebhookQueue, MemoryWebhookQueue>();
-        services.AddSingleton<WebhookMetrics>();
-        services.AddSingleton<WebhookClient>();
-        services.AddSingleton<IWebhookEvents, WebhookEvents>();
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<WebhookDispatcher>(sp, options.ShutdownGracePeriod));
-    }
-
     public static WebApplication MapSoketiGateway(this WebApplication app)
     {
-        var prefix = app.Services.GetRequiredService<SoketiOptions>().PathPrefix;
+        var prefix = app.Services.GetRequiredService<GatewayOptions>().PathPrefix;
         app.UseWebSockets();
         app.MapGet(prefix + "/", HealthEndpoints.Alive);
         app.MapGet(prefix + "/ready", HealthEndpoints.Ready);

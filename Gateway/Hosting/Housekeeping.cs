@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using SoketiOrleans.Gateway.Channels;
-using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateway.Users;
 
@@ -11,7 +10,7 @@ namespace SoketiOrleans.Gateway.Hosting;
 /// activity check), closes sockets that had to sign in and did not in time, and skips
 /// channel-stream gaps that will never fill.
 /// </summary>
-internal sealed class Housekeeping(SocketRegistry sockets, LocalChannelIndex channels, SoketiOptions options) : BackgroundService
+internal sealed class Housekeeping(SocketRegistry sockets, LocalChannelIndex channels, GatewayOptions options) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(2);

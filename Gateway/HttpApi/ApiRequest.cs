@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using SoketiOrleans.Gateway.Apps;
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Hosting;
 
 namespace SoketiOrleans.Gateway.HttpApi;
 
@@ -8,7 +8,7 @@ namespace SoketiOrleans.Gateway.HttpApi;
 public sealed record ApiRequest(App App, byte[] Body)
 {
     /// <returns>null when the request was refused; the response is then written.</returns>
-    public static async Task<ApiRequest?> Authenticate(HttpContext context, IAppManager apps, SoketiOptions options, string appId)
+    public static async Task<ApiRequest?> Authenticate(HttpContext context, IAppManager apps, GatewayOptions options, string appId)
     {
         if (await apps.FindById(appId) is not { } app)
         {
@@ -44,7 +44,7 @@ public sealed record ApiRequest(App App, byte[] Body)
         return new ApiRequest(app, body);
     }
 
-    private static Task BodyTooLarge(HttpContext context, SoketiOptions options) =>
+    private static Task BodyTooLarge(HttpContext context, GatewayOptions options) =>
         ApiResponses.Error(context, StatusCodes.Status413PayloadTooLarge,
             $"The request body is larger than the allowed {options.HttpRequestLimitBytes} bytes (httpApi.requestLimitInMb).");
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Presence;
+using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
 

@@ -2,8 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
-using SoketiOrleans.Gateway.Apps;
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Presence;
@@ -18,7 +17,7 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// Pusher's <c>info=cache</c> adds a cache channel's cached event.
 /// </summary>
 internal sealed partial class ChannelsEndpoints(
-    IAppManager apps, SoketiOptions options, IGrainFactory grains, RateLimits rateLimits, ILogger<ChannelsEndpoints> logger)
+    IAppManager apps, GatewayOptions options, IGrainFactory grains, RateLimits rateLimits, ILogger<ChannelsEndpoints> logger)
 {
     public async Task List(HttpContext context, string appId)
     {

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Protocol;
 
@@ -16,7 +16,7 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// the answer is soketi's <c>{"ok":true}</c> and nothing more is read.
 /// </summary>
 internal sealed partial class EventsEndpoints(
-    IAppManager apps, SoketiOptions options, ChannelPublisher publisher, RateLimits rateLimits, IGrainFactory grains, ILogger<EventsEndpoints> logger)
+    IAppManager apps, GatewayOptions options, ChannelPublisher publisher, RateLimits rateLimits, IGrainFactory grains, ILogger<EventsEndpoints> logger)
 {
     public async Task Trigger(HttpContext context, string appId)
     {

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
 

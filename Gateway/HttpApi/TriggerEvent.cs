@@ -2,8 +2,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Protocol;
 using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Gateway.HttpApi;

@@ -1,4 +1,5 @@
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
+using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.Protocol;
 

@@ -1,4 +1,4 @@
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 
 namespace SoketiOrleans.Gateway.Protocol;
 

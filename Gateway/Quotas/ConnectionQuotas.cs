@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Quotas;
 

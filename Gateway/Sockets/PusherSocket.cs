@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
 
 namespace SoketiOrleans.Gateway.Sockets;

@@ -1,9 +1,8 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
-using SoketiOrleans.Gateway.Configuration;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Protocol;
@@ -26,7 +25,7 @@ internal sealed partial class WebSocketEndpoint(
     UserSignIns users,
     ConnectionQuotas quotas,
     GatewayLifecycle lifecycle,
-    SoketiOptions options,
+    GatewayOptions options,
     ILogger<SocketSession> logger)
 {
     private const int LowestProtocol = 4;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SoketiOrleans.Gateway.Apps;
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Users;
 
@@ -11,7 +11,7 @@ namespace SoketiOrleans.Gateway.Users;
 /// <c>POST /apps/{id}/users/{userId}/terminate_connections</c>: closes the user's signed-in sockets
 /// on every gateway (sockets that never signed in are not the user's, as in Pusher and soketi).
 /// </summary>
-internal sealed partial class TerminateConnectionsEndpoint(IAppManager apps, SoketiOptions options, IGrainFactory grains, ILogger<TerminateConnectionsEndpoint> logger)
+internal sealed partial class TerminateConnectionsEndpoint(IAppManager apps, GatewayOptions options, IGrainFactory grains, ILogger<TerminateConnectionsEndpoint> logger)
 {
     public async Task Terminate(HttpContext context, string appId, string userId)
     {

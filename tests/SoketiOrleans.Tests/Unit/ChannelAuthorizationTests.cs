@@ -1,4 +1,4 @@
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Protocol;
 
 namespace SoketiOrleans.Tests.Unit;

@@ -1,4 +1,4 @@
-using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Tests.Unit;
 

@@ -1,4 +1,4 @@
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Silo.Configuration;
 
 namespace SoketiOrleans.Tests.Unit;
 
@@ -11,15 +11,15 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var options = Load();
 
-        Assert.Equal(("0.0.0.0", 6001, false, ""), (options.Host, options.Port, options.Debug, options.PathPrefix));
+        Assert.Equal(("0.0.0.0", 6001, false, ""), (options.Host, options.Port, options.Debug, options.Gateway.PathPrefix));
         var app = Assert.Single(options.Apps);
         Assert.Equal(("app-id", "app-key", "app-secret", true, false), (app.Id, app.Key, app.Secret, app.Enabled, app.EnableClientMessages));
         Assert.Equal((-1, 200, 100, 200, 100.0, 10, 100, 2.0),
             (app.MaxConnections, app.MaxChannelNameLength, app.MaxEventChannelsAtOnce, app.MaxEventNameLength,
              app.MaxEventPayloadInKb, app.MaxEventBatchSize, app.MaxPresenceMembersPerChannel, app.MaxPresenceMemberSizeInKb));
-        Assert.Equal(TimeSpan.FromSeconds(30), options.WebSockets.ActivityTimeout);
-        Assert.Equal(100L * 1024 * 1024, options.HttpRequestLimitBytes);
-        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30)), (options.UserAuthenticationTimeout, options.ChannelCacheTtl));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Gateway.WebSockets.ActivityTimeout);
+        Assert.Equal(100L * 1024 * 1024, options.Gateway.HttpRequestLimitBytes);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30)), (options.Gateway.UserAuthenticationTimeout, options.Gateway.ChannelCacheTtl));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class ConfigLoaderTests : IDisposable
             ["SOKETI_PATH_PREFIX"] = "ws/",
         });
 
-        Assert.Equal((7001, true, "/ws"), (options.Port, options.Debug, options.PathPrefix));
+        Assert.Equal((7001, true, "/ws"), (options.Port, options.Debug, options.Gateway.PathPrefix));
         var app = Assert.Single(options.Apps);
         Assert.Equal(("12345", "key-1", true, 50, 150), (app.Id, app.Key, app.EnableClientMessages, app.MaxConnections, app.MaxChannelNameLength));
         Assert.Equal(["https://a.example"], app.AllowedOrigins);

@@ -1,4 +1,4 @@
-using SoketiOrleans.Gateway.Configuration;
+using SoketiOrleans.Silo.Configuration;
 
 namespace SoketiOrleans.Tests.Unit;
 

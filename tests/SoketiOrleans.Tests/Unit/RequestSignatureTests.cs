@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using SoketiOrleans.Gateway.Apps;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.HttpApi;
 
 namespace SoketiOrleans.Tests.Unit;

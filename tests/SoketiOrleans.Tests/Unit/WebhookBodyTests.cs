@@ -1,5 +1,5 @@
 using System.Text;
-using SoketiOrleans.Gateway.Webhooks;
+using SoketiOrleans.Grains.Webhooks;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Tests.Unit;

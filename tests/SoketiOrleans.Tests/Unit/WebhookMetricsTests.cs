@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using SoketiOrleans.Gateway.Webhooks;
+using SoketiOrleans.Grains.Webhooks;
 
 namespace SoketiOrleans.Tests.Unit;
 

@@ -1,0 +1,17 @@
+namespace SoketiOrleans.Gateway.Hosting;
+
+/// <summary>What the gateway takes from the server's configuration.</summary>
+/// <param name="PathPrefix">"" or "/something", prepended to every route as soketi does.</param>
+/// <param name="UserAuthenticationTimeout">How long a socket of an app with <c>enableUserAuthentication</c> has to sign in.</param>
+/// <param name="ChannelCacheTtl">How long a cache channel keeps its last event.</param>
+public sealed record GatewayOptions(
+    string PathPrefix,
+    PusherSocketOptions WebSockets,
+    long HttpRequestLimitBytes,
+    TimeSpan UserAuthenticationTimeout,
+    TimeSpan ChannelCacheTtl);
+
+/// <param name="ActivityTimeout">Sent to clients as <c>activity_timeout</c>; also how long a silent socket waits for a server ping.</param>
+/// <param name="PongTimeout">How long a pinged socket has to answer before it is closed with 4201.</param>
+/// <param name="MaxBackpressureBytes">Bytes queued for one socket before it is closed as a slow consumer.</param>
+public sealed record PusherSocketOptions(TimeSpan ActivityTimeout, TimeSpan PongTimeout, long MaxBackpressureBytes);

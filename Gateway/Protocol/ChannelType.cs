@@ -1,9 +1,0 @@
-namespace SoketiOrleans.Gateway.Protocol;
-
-public enum ChannelType
-{
-    Public,
-    Private,
-    PrivateEncrypted,
-    Presence,
-}

@@ -1,6 +1,0 @@
-using SoketiOrleans.Webhooks;
-
-namespace SoketiOrleans.Gateway.Webhooks;
-
-/// <summary>Events taken from the queue for one destination, in the order they were raised.</summary>
-public sealed record WebhookBatch(WebhookDestination Destination, IReadOnlyList<WebhookEvent> Events);

@@ -1,0 +1,9 @@
+namespace SoketiOrleans.Protocol;
+
+public enum ChannelType
+{
+    Public,
+    Private,
+    PrivateEncrypted,
+    Presence,
+}

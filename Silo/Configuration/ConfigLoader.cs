@@ -1,0 +1,235 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Grains.Webhooks;
+
+namespace SoketiOrleans.Silo.Configuration;
+
+/// <summary>
+/// soketi's order: defaults, then the <c>--config</c> file (dotted or nested keys), then
+/// <c>SOKETI_*</c> env vars. Any invalid value stops start-up with every problem listed.
+/// </summary>
+public static class ConfigLoader
+{
+    public static SoketiOptions Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
+    {
+        var problems = new List<string>();
+        var root = SoketiDefaults.Create();
+        if (ConfigFileArgument(args, problems) is { } file)
+        {
+            ApplyFile(root, file, problems);
+        }
+
+        ApplyEnvironment(root, environment, problems);
+        var reader = new OptionsReader(root);
+        var options = Read(reader);
+        problems.AddRange(reader.Problems);
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(problems);
+        }
+
+        return options;
+    }
+
+    public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+
+    private static string? ConfigFileArgument(IReadOnlyList<string> args, List<string> problems)
+    {
+        string? file = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (i == 0 && arg == "start")
+            {
+                continue; // `soketi start --config=…` habits
+            }
+
+            if (arg.StartsWith("--config=", StringComparison.Ordinal))
+            {
+                file = arg["--config=".Length..];
+            }
+            else if (arg == "--config" && i + 1 < args.Count)
+            {
+                file = args[++i];
+            }
+            else
+            {
+                problems.Add($"unknown command-line argument \"{arg}\"; allowed: [start] --config=<file.json>");
+            }
+        }
+
+        return file;
+    }
+
+    private static void ApplyFile(JsonObject root, string file, List<string> problems)
+    {
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            problems.Add($"--config: cannot read \"{file}\": {e.Message}");
+            return;
+        }
+
+        if (parsed is not JsonObject entries)
+        {
+            problems.Add($"--config: \"{file}\" must hold a JSON object of option keys");
+            return;
+        }
+
+        foreach (var (key, value) in entries)
+        {
+            try
+            {
+                ConfigTree.Set(root, key, value);
+            }
+            catch (InvalidOperationException e)
+            {
+                problems.Add($"--config: key \"{key}\": {e.Message}");
+            }
+        }
+    }
+
+    private static void ApplyEnvironment(JsonObject root, IReadOnlyDictionary<string, string> environment, List<string> problems)
+    {
+        foreach (var (name, path) in EnvironmentVariables.Paths)
+        {
+            if (environment.TryGetValue(EnvironmentVariables.Prefix + name, out var raw) && raw.Length > 0)
+            {
+                try
+                {
+                    ConfigTree.Set(root, path, ParseLikeSoketi(raw));
+                }
+                catch (InvalidOperationException e)
+                {
+                    problems.Add($"{EnvironmentVariables.Prefix}{name}: {e.Message}");
+                }
+            }
+        }
+    }
+
+    /// <summary>soketi JSON-parses env values and keeps the string when that fails.</summary>
+    private static JsonNode ParseLikeSoketi(string raw)
+    {
+        try
+        {
+            return JsonNode.Parse(raw) ?? JsonValue.Create(raw);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(raw);
+        }
+    }
+
+    private static SoketiOptions Read(OptionsReader r)
+    {
+        r.OneOf("mode", "full", ["full"], ["server", "worker"]);
+        r.OneOf("adapter.driver", "local", ["local"], ["redis", "cluster", "nats"]);
+        r.OneOf("appManager.driver", "array", ["array"], ["mysql", "postgres", "dynamodb"]);
+        r.OneOf("cache.driver", "memory", ["memory"], ["redis"]);
+        r.OneOf("queue.driver", "sync", ["sync"], ["redis", "sqs"]);
+        r.OneOf("rateLimiter.driver", "local", ["local"], ["redis", "cluster"]);
+        foreach (var tls in new[] { "ssl.certPath", "ssl.keyPath" })
+        {
+            if (r.String(tls) != "")
+            {
+                r.Problems.Add($"{EnvironmentVariables.Describe(tls)}: TLS is not supported by this server yet; terminate TLS in a proxy in front of it");
+            }
+        }
+
+        var appDefaults = new App
+        {
+            Id = "",
+            Key = "",
+            Secret = "",
+            MaxChannelNameLength = r.Int("channelLimits.maxNameLength", 1, int.MaxValue, 200),
+            MaxEventChannelsAtOnce = r.Int("eventLimits.maxChannelsAtOnce", 1, int.MaxValue, 100),
+            MaxEventNameLength = r.Int("eventLimits.maxNameLength", 1, int.MaxValue, 200),
+            MaxEventPayloadInKb = r.PositiveNumber("eventLimits.maxPayloadInKb", 100),
+            MaxEventBatchSize = r.Int("eventLimits.maxBatchSize", 1, int.MaxValue, 10),
+            MaxPresenceMembersPerChannel = r.Int("presence.maxMembersPerChannel", 1, int.MaxValue, 100),
+            MaxPresenceMemberSizeInKb = r.PositiveNumber("presence.maxMemberSizeInKb", 2),
+        };
+
+        var apps = AppsReader.Read(r, appDefaults);
+        return new SoketiOptions
+        {
+            Host = Host(r),
+            Port = r.Int("port", 1, 65535, 6001),
+            Debug = r.Bool("debug"),
+            ShutdownGracePeriod = TimeSpan.FromMilliseconds(r.Int("shutdownGracePeriod", 0, int.MaxValue, 3000)),
+            Gateway = new GatewayOptions(
+                PathPrefix(r.String("pathPrefix")),
+                new PusherSocketOptions(
+                    TimeSpan.FromSeconds(r.Int("websockets.activityTimeout", 1, 3600, 30)),
+                    TimeSpan.FromSeconds(r.Int("websockets.pongTimeout", 1, 3600, 30)),
+                    r.Int("websockets.maxBackpressureInKb", 1, int.MaxValue, 1024) * 1024L),
+                (long)(r.PositiveNumber("httpApi.requestLimitInMb", 100) * 1024 * 1024),
+                TimeSpan.FromMilliseconds(r.Int("userAuthenticationTimeout", 1, int.MaxValue, 30000)),
+                TimeSpan.FromSeconds(r.Int("channelLimits.cacheTtl", 1, int.MaxValue, 1800))),
+            Orleans = new OrleansOptions(
+                r.Int("orleans.siloPort", 0, 65535, 0),
+                r.Int("orleans.primarySiloPort", 0, 65535, 0),
+                r.String("orleans.clusterId", "soketi"),
+                r.String("orleans.serviceId", "soketi")),
+            Apps = apps,
+            Webhooks = Webhooks(r),
+            Warnings = Warnings(r),
+        };
+    }
+
+    private static IReadOnlyList<string> Warnings(OptionsReader r)
+    {
+        var warnings = new List<string>();
+        if (r.Bool("metrics.enabled"))
+        {
+            warnings.Add($"{EnvironmentVariables.Describe("metrics.enabled")} is set but metrics are not implemented yet; no metrics server is started");
+        }
+
+        return warnings;
+    }
+
+    private static WebhookOptions Webhooks(OptionsReader r)
+    {
+        var d = WebhookOptions.Defaults;
+        TimeSpan Milliseconds(string path, int min, TimeSpan fallback) =>
+            TimeSpan.FromMilliseconds(r.Int(path, min, int.MaxValue, (int)fallback.TotalMilliseconds));
+
+        return new WebhookOptions(
+            r.Bool("webhooks.batching.enabled"),
+            Milliseconds("webhooks.batching.duration", 1, d.BatchingDuration),
+            Milliseconds("webhooks.timeout", 1, d.Timeout),
+            Milliseconds("webhooks.retry.initialDelay", 1, d.RetryInitialDelay),
+            Milliseconds("webhooks.retry.maxDelay", 1, d.RetryMaxDelay),
+            Milliseconds("webhooks.retry.giveUpAfter", 0, d.GiveUpAfter));
+    }
+
+    private static string Host(OptionsReader r)
+    {
+        var host = r.String("host", "0.0.0.0");
+        if (host != "localhost" && !IPAddress.TryParse(host, out _))
+        {
+            r.Problems.Add($"{EnvironmentVariables.Describe("host")}: \"{host}\" is not an IP address; allowed: an IPv4/IPv6 address or localhost");
+        }
+
+        return host;
+    }
+
+    private static string PathPrefix(string prefix)
+    {
+        prefix = prefix.Trim().TrimEnd('/');
+        return prefix.Length == 0 || prefix.StartsWith('/') ? prefix : "/" + prefix;
+    }
+}

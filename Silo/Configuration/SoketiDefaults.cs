@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+
+namespace SoketiOrleans.Silo.Configuration;
+
+/// <summary>soketi 1.x's defaults for every option this server reads, plus this server's own keys.</summary>
+internal static class SoketiDefaults
+{
+    private const string Json = """
+    {
+      "host": "0.0.0.0",
+      "port": 6001,
+      "debug": false,
+      "pathPrefix": "",
+      "mode": "full",
+      "shutdownGracePeriod": 3000,
+      "userAuthenticationTimeout": 30000,
+      "adapter": { "driver": "local" },
+      "appManager": {
+        "driver": "array",
+        "array": {
+          "apps": [
+            {
+              "id": "app-id",
+              "key": "app-key",
+              "secret": "app-secret",
+              "maxConnections": -1,
+              "enableClientMessages": false,
+              "enabled": true,
+              "maxBackendEventsPerSecond": -1,
+              "maxClientEventsPerSecond": -1,
+              "maxReadRequestsPerSecond": -1,
+              "webhooks": []
+            }
+          ]
+        }
+      },
+      "channelLimits": { "maxNameLength": 200, "cacheTtl": 1800 },
+      "eventLimits": { "maxChannelsAtOnce": 100, "maxNameLength": 200, "maxPayloadInKb": 100, "maxBatchSize": 10 },
+      "presence": { "maxMembersPerChannel": 100, "maxMemberSizeInKb": 2 },
+      "httpApi": { "requestLimitInMb": 100 },
+      "ssl": { "certPath": "", "keyPath": "", "passphrase": "", "caPath": "" },
+      "metrics": { "enabled": false },
+      "webhooks": {
+        "batching": { "enabled": false, "duration": 50 },
+        "timeout": 5000,
+        "retry": { "initialDelay": 1000, "maxDelay": 60000, "giveUpAfter": 300000 }
+      },
+      "websockets": { "activityTimeout": 30, "pongTimeout": 30, "maxBackpressureInKb": 1024 },
+      "orleans": { "siloPort": 0, "primarySiloPort": 0, "clusterId": "soketi", "serviceId": "soketi" }
+    }
+    """;
+
+    public static JsonObject Create() => JsonNode.Parse(Json)!.AsObject();
+}

@@ -1,0 +1,35 @@
+using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Grains.Hosting;
+using SoketiOrleans.Grains.Webhooks;
+
+namespace SoketiOrleans.Silo.Configuration;
+
+/// <summary>Everything the server reads at start-up, validated; the gateway and the grains each take their slice.</summary>
+public sealed record SoketiOptions
+{
+    public required string Host { get; init; }
+
+    public required int Port { get; init; }
+
+    public bool Debug { get; init; }
+
+    public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(3);
+
+    public required GatewayOptions Gateway { get; init; }
+
+    public required OrleansOptions Orleans { get; init; }
+
+    public WebhookOptions Webhooks { get; init; } = WebhookOptions.Defaults;
+
+    public required IReadOnlyList<App> Apps { get; init; }
+
+    /// <summary>Options that were set but have no effect in this build; logged at start-up.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public GrainsOptions Grains => new(Apps, Webhooks, ShutdownGracePeriod);
+}
+
+/// <param name="SiloPort">0 picks a free port.</param>
+/// <param name="PrimarySiloPort">0 makes this process the primary; otherwise the loopback port of the primary silo to join.</param>
+public sealed record OrleansOptions(int SiloPort, int PrimarySiloPort, string ClusterId, string ServiceId);
