@@ -1,5 +1,7 @@
 using System.Net;
 using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateways;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Grains.Hosting;
 using SoketiOrleans.Silo;
@@ -35,7 +37,11 @@ builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.S
 builder.UseOrleans(silo => LocalClustering.Configure(silo, options.Orleans));
 builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
 builder.Services.AddSoketiGrains(options.Grains);
+
+// Co-hosted: the gateway is named after its silo, whose death in the membership is the gateway's death.
+builder.Services.AddSingleton(sp => new GatewayIdentity(GatewayIds.ForSilo(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
 builder.Services.AddSoketiGateway(options.Gateway);
+builder.Services.AddHostedService<MembershipReassertion>();
 
 var app = builder.Build();
 app.MapSoketiGateway();

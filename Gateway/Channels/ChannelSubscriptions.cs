@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Sockets;
-using SoketiOrleans.Presence;
 using SoketiOrleans.Protocol;
 using SoketiOrleans.Users;
 
@@ -10,9 +10,9 @@ namespace SoketiOrleans.Gateway.Channels;
 
 /// <summary>
 /// <c>pusher:subscribe</c> and <c>pusher:unsubscribe</c>: name rules, auth, then the local index
-/// and, for presence channels, the presence grain.
+/// and, through it, the channel grain (which also keeps presence members).
 /// </summary>
-public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGrainFactory grains, GatewayIdentity gateway, ILogger<ChannelSubscriptions> logger)
+public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICluster cluster, GatewayIdentity gateway, ILogger<ChannelSubscriptions> logger)
 {
     private const string NameNotAllowed =
         "The channel name is not allowed. Read channel conventions: https://pusher.com/docs/channels/using_channels/channels/#channel-naming-conventions";
@@ -33,13 +33,9 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
         if (socket.Subscriptions.ContainsKey(channel))
         {
             // soketi answers a repeated subscribe again; presence gets a fresh snapshot, cache channels their event.
-            if (presence is not null)
+            if (presence is not null || CacheChannels.IsCache(channel))
             {
-                await JoinPresence(socket, channel, presence);
-            }
-            else if (CacheChannels.IsCache(channel))
-            {
-                await WelcomeWithCache(socket, channel);
+                await Welcome(socket, channel, presence is null ? ServerFrames.SubscriptionSucceeded(channel) : null);
             }
             else
             {
@@ -50,9 +46,11 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
         }
 
         LocalChannel local;
+        bool admitted;
         try
         {
-            local = await channels.Join(socket.App.Id, channel, socket);
+            var member = presence is null ? null : new PresenceSocket(socket.Id, presence.UserId, presence.UserInfoJson);
+            (local, admitted) = await channels.Join(socket.App, channel, socket, member);
         }
         catch (Exception e)
         {
@@ -60,46 +58,38 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
             return;
         }
 
-        socket.Subscriptions.Add(channel, new SocketSubscription(local, presence?.UserId));
-        if (presence is not null)
+        if (!admitted)
         {
-            if (!await JoinPresence(socket, channel, presence))
-            {
-                await Unsubscribe(socket, channel);
-            }
-        }
-        else if (CacheChannels.IsCache(channel))
-        {
-            if (!await WelcomeWithCache(socket, channel))
-            {
-                await Unsubscribe(socket, channel);
-            }
-        }
-        else
-        {
-            local.Activate(socket, ServerFrames.SubscriptionSucceeded(channel));
-        }
-    }
-
-    internal async Task Unsubscribe(PusherSocket socket, string channel)
-    {
-        if (!socket.Subscriptions.Remove(channel, out var subscription))
-        {
+            // soketi's status and type for this limit.
+            socket.Send(PusherFrame.SubscriptionError(channel, "LimitReached",
+                $"The maximum of {socket.App.MaxPresenceMembersPerChannel} members per presence channel was reached.", PusherCloseCodes.OverCapacity));
             return;
         }
 
-        subscription.Channel.Leave(socket);
-        if (subscription.IsPresence)
+        socket.Subscriptions.Add(channel, new SocketSubscription(local, presence?.UserId));
+        if (presence is not null)
         {
-            try
-            {
-                await Presence(socket, channel).Leave(socket.Id);
-            }
-            catch (Exception e)
-            {
-                LogPresenceLeaveFailed(logger, e, channel, socket.Id);
-            }
+            return; // the grain sends the snapshot in the channel's stream, which makes the socket a subscriber
         }
+
+        if (!CacheChannels.IsCache(channel))
+        {
+            local.Activate(socket, ServerFrames.SubscriptionSucceeded(channel));
+        }
+        else if (!await Welcome(socket, channel, ServerFrames.SubscriptionSucceeded(channel)))
+        {
+            await Unsubscribe(socket, channel);
+        }
+    }
+
+    internal Task Unsubscribe(PusherSocket socket, string channel)
+    {
+        if (socket.Subscriptions.Remove(channel, out var subscription))
+        {
+            subscription.Channel.Leave(socket);
+        }
+
+        return Task.CompletedTask;
     }
 
     internal Task UnsubscribeAll(PusherSocket socket) =>
@@ -175,41 +165,15 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
     }
 
     /// <summary>
-    /// The presence grain answers through the channel stream with the socket's snapshot, or refuses
-    /// a new user when the channel is full (soketi's status and type for that limit).
+    /// The channel grain sends <paramref name="frame"/> (null: the presence snapshot) and, on a cache
+    /// channel, the cached event (or <c>pusher:cache_miss</c>), in order with the channel's other events.
     /// </summary>
-    private Task<bool> JoinPresence(PusherSocket socket, string channel, PresenceMember member) =>
-        Welcome(socket, channel, async () =>
-        {
-            var join = new PresenceJoin(gateway.Id, socket.Id, member.UserId, member.UserInfoJson, socket.App.MaxPresenceMembersPerChannel);
-            if (await Presence(socket, channel).Join(join))
-            {
-                return true;
-            }
-
-            socket.Send(PusherFrame.SubscriptionError(channel, "LimitReached",
-                $"The maximum of {socket.App.MaxPresenceMembersPerChannel} members per presence channel was reached.", PusherCloseCodes.OverCapacity));
-            return false;
-        });
-
-    /// <summary>
-    /// The channel grain sends <c>subscription_succeeded</c> and then the cached event (or
-    /// <c>pusher:cache_miss</c>), in order with the channel's other events.
-    /// </summary>
-    private Task<bool> WelcomeWithCache(PusherSocket socket, string channel) =>
-        Welcome(socket, channel, async () =>
-        {
-            await grains.GetGrain<IChannelGrain>(ChannelKey.Format(socket.App.Id, channel))
-                .Welcome(gateway.Id, socket.Id, ServerFrames.SubscriptionSucceeded(channel));
-            return true;
-        });
-
-    /// <summary>Runs a grain call that makes the socket a subscriber (or refuses it); a failure becomes a subscription error.</summary>
-    private async Task<bool> Welcome(PusherSocket socket, string channel, Func<Task<bool>> welcome)
+    private async Task<bool> Welcome(PusherSocket socket, string channel, byte[]? frame)
     {
         try
         {
-            return await welcome();
+            await ClusterRetry.Run(() => cluster.Welcome(ChannelKey.Format(socket.App.Id, channel), gateway.Id, socket.Id, frame));
+            return true;
         }
         catch (Exception e)
         {
@@ -217,9 +181,6 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
             return false;
         }
     }
-
-    private IPresenceGrain Presence(PusherSocket socket, string channel) =>
-        grains.GetGrain<IPresenceGrain>(ChannelKey.Format(socket.App.Id, channel));
 
     private void Fail(PusherSocket socket, string channel, Exception e)
     {
@@ -229,7 +190,4 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, IGr
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing socket {SocketId} to {Channel} failed")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string channel, string socketId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing socket {SocketId} from presence channel {Channel} failed")]
-    private static partial void LogPresenceLeaveFailed(ILogger logger, Exception exception, string channel, string socketId);
 }

@@ -1,15 +1,14 @@
-using SoketiOrleans.Channels;
+using SoketiOrleans.Gateways;
 
 namespace SoketiOrleans.Gateway.Channels;
 
-/// <summary>Who this gateway is to the grains: a unique id and the observer reference they push to.</summary>
-public sealed class GatewayIdentity
+/// <summary>Who this gateway is to the grains: its id (see <see cref="GatewayIds"/>) and the observer reference they push to.</summary>
+public sealed class GatewayIdentity(string id)
 {
     private long _registrations;
     private IGatewayObserver? _observer;
 
-    /// <summary>Unique per process start, so a restarted gateway is never mistaken for its predecessor.</summary>
-    public string Id { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    public string Id { get; } = id;
 
     public IGatewayObserver Observer =>
         _observer ?? throw new InvalidOperationException("The gateway observer is not registered yet");

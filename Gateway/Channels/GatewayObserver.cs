@@ -1,5 +1,6 @@
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Sockets;
+using SoketiOrleans.Gateways;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.Channels;
@@ -12,6 +13,9 @@ public sealed class GatewayObserver(LocalChannelIndex channels, SocketRegistry s
         channels.Deliver(delivery);
         return Task.CompletedTask;
     }
+
+    // The frame is in this process once the call arrives: that is all the grain waits for.
+    public Task DeliverConfirmed(ChannelDelivery delivery) => Deliver(delivery);
 
     public Task CloseSockets(string[] socketIds, int code, string message)
     {

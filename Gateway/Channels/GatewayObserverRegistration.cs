@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
-using SoketiOrleans.Channels;
+using SoketiOrleans.Gateway.Cluster;
+using SoketiOrleans.Gateways;
 
 namespace SoketiOrleans.Gateway.Channels;
 
@@ -7,14 +8,14 @@ namespace SoketiOrleans.Gateway.Channels;
 /// Creates the observer reference once the Orleans runtime is up. DI keeps the observer alive;
 /// the runtime itself only holds it weakly.
 /// </summary>
-internal sealed class GatewayObserverRegistration(IGrainFactory grains, GatewayObserver observer, GatewayIdentity identity)
+internal sealed class GatewayObserverRegistration(ICluster cluster, GatewayObserver observer, GatewayIdentity identity)
     : IHostedService
 {
     private IGatewayObserver? _reference;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _reference = grains.CreateObjectReference<IGatewayObserver>(observer);
+        _reference = cluster.CreateObserver(observer);
         identity.Attach(_reference);
         return Task.CompletedTask;
     }
@@ -23,7 +24,7 @@ internal sealed class GatewayObserverRegistration(IGrainFactory grains, GatewayO
     {
         if (_reference is not null)
         {
-            grains.DeleteObjectReference<IGatewayObserver>(_reference);
+            cluster.DeleteObserver(_reference);
         }
 
         return Task.CompletedTask;

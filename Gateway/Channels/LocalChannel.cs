@@ -1,75 +1,99 @@
 using Microsoft.Extensions.Logging;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Gateway.Cluster;
+using SoketiOrleans.Gateway.Reassertion;
 using SoketiOrleans.Gateway.Sockets;
+using SoketiOrleans.Gateways;
 
 namespace SoketiOrleans.Gateway.Channels;
 
 /// <summary>
-/// This gateway's sockets in one channel, and its registration with the channel grain. The grain
-/// hears only the socket count (absolute, one call in flight at a time, later changes coalesced),
-/// never about single sockets. A joining socket stays pending, receiving nothing, until the grain
-/// has acknowledged a count that includes it and the socket has been sent its
-/// <c>subscription_succeeded</c>, so the HTTP API already counts a socket that has been told it is
-/// subscribed.
+/// This gateway's sockets in one channel, reported to the channel grain as a whole: the socket
+/// count and, in presence channels, each socket's member. A joining socket stays pending, receiving
+/// nothing, until the grain has acknowledged a report that includes it and the socket has been
+/// sent its <c>subscription_succeeded</c>, so the HTTP API already counts a socket that has been
+/// told it is subscribed. Deliveries are put back in the grain's order here.
 /// </summary>
-public sealed partial class LocalChannel
+public sealed partial class LocalChannel : ReassertedState<ChannelReport, string[]>
 {
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, PusherSocket> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PusherSocket> _pending = new(StringComparer.Ordinal);
-    private readonly List<(long Version, TaskCompletionSource Reported)> _waiters = [];
+    private readonly Dictionary<string, PresenceSocket>? _members;
+    private readonly Dictionary<string, (long Version, TaskCompletionSource<bool> Admitted)> _joining = new(StringComparer.Ordinal);
     private readonly ReorderBuffer _order = new();
     private readonly Action<ChannelDelivery> _dispatch;
     private readonly LocalChannelIndex _index;
     private readonly GatewayIdentity _gateway;
-    private readonly IChannelGrain _grain;
+    private readonly ICluster _cluster;
+    private readonly int _maxMembers;
     private readonly ILogger _logger;
+    private RecentPublications? _recent;
     private long _registration;
-    private long _version;
-    private int _reportedCount;
-    private bool _syncing;
-    private bool _retired;
+    private ChannelReport? _acknowledged;
 
-    internal LocalChannel(string key, LocalChannelIndex index, GatewayIdentity gateway, IChannelGrain grain, ILogger logger)
+    internal LocalChannel(string appId, string channel, int maxMembers, LocalChannelIndex index, GatewayIdentity gateway, ICluster cluster,
+        Reassertion.Reassertion reassertion, ILogger logger)
+        : base(reassertion)
     {
-        Key = key;
+        AppId = appId;
+        Channel = channel;
+        Key = ChannelKey.Format(appId, channel);
+        _maxMembers = maxMembers;
+        _members = SoketiOrleans.Protocol.ChannelName.IsPresence(channel) ? new(StringComparer.Ordinal) : null;
         _index = index;
         _gateway = gateway;
-        _grain = grain;
+        _cluster = cluster;
         _logger = logger;
         _dispatch = Dispatch;
     }
 
     public string Key { get; }
 
+    public string AppId { get; }
+
+    public string Channel { get; }
+
+    public override string Name => $"channel {Key}";
+
     private int SocketCount => _active.Count + _pending.Count;
 
+    private int AcknowledgedCount => _acknowledged?.SocketCount ?? 0;
+
+    protected override bool IsEmpty => SocketCount == 0 && AcknowledgedCount == 0;
+
     /// <summary>
-    /// Adds the socket as pending. The task completes once the channel grain has a count that
-    /// includes it; null means this instance was retired and the caller must take a fresh one.
+    /// Adds the socket as pending (with its member, in a presence channel). The task tells, once the
+    /// grain has taken a report that includes it, whether it was admitted (a presence channel at its
+    /// member limit refuses new users). Null: this instance has retired; take a fresh one.
     /// </summary>
-    internal Task? Join(PusherSocket socket)
+    internal Task<bool>? Join(PusherSocket socket, PresenceSocket? member)
     {
-        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        var admitted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (Gate)
         {
-            if (_retired)
+            if (IsRetired)
             {
                 return null;
             }
 
             _pending[socket.Id] = socket;
-            _waiters.Add((++_version, reported));
+            if (member is not null)
+            {
+                _members![socket.Id] = member;
+            }
+
+            _joining[socket.Id] = (Changed(), admitted);
         }
 
-        Sync();
-        return reported.Task;
+        Schedule();
+        return admitted.Task;
     }
 
     /// <summary>Makes a pending socket a subscriber, its <c>subscription_succeeded</c> first.</summary>
     internal void Activate(PusherSocket socket, byte[] subscriptionSucceeded)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_pending.Remove(socket.Id))
             {
@@ -81,22 +105,28 @@ public sealed partial class LocalChannel
 
     internal void Leave(PusherSocket socket)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (!_active.Remove(socket.Id) && !_pending.Remove(socket.Id))
             {
                 return;
             }
 
-            _version++;
+            _members?.Remove(socket.Id);
+            if (_joining.Remove(socket.Id, out var joining))
+            {
+                joining.Admitted.TrySetResult(false);
+            }
+
+            Changed();
         }
 
-        Sync();
+        Schedule();
     }
 
     internal void Deliver(ChannelDelivery delivery)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (delivery.Registration == _registration)
             {
@@ -107,7 +137,7 @@ public sealed partial class LocalChannel
 
     internal void SkipStaleGap(TimeSpan age)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_order.HasGap && _order.SkipGapOlderThan(age, _dispatch) is var skipped and > 0)
             {
@@ -116,8 +146,109 @@ public sealed partial class LocalChannel
         }
     }
 
+    /// <summary>
+    /// What the grain had acknowledged, for a new activation of it (the old one was lost), on a new
+    /// delivery stream: what the old stream still holds back is passed on, its gaps will not fill.
+    /// A report on its way meanwhile carries the older registration and only updates the state.
+    /// </summary>
+    internal ChannelReport? ForNewActivation()
+    {
+        lock (Gate)
+        {
+            if (_acknowledged is not { SocketCount: > 0 } acknowledged)
+            {
+                return null;
+            }
+
+            _order.Flush(_dispatch);
+            _registration = _gateway.NextRegistration();
+            return _acknowledged = acknowledged with { Registration = _registration };
+        }
+    }
+
+    /// <summary>This gateway's acknowledged part of the channel, for a rebuilt app index; null when it has none.</summary>
+    internal ChannelShare? Share()
+    {
+        lock (Gate)
+        {
+            return _acknowledged is { SocketCount: > 0 } acknowledged
+                ? new ChannelShare(Channel, acknowledged.SocketCount, acknowledged.Members?.Select(m => m.UserId).Distinct(StringComparer.Ordinal).ToArray() ?? [])
+                : null;
+        }
+    }
+
+    public override LedgerEntry? LedgerEntry()
+    {
+        lock (Gate)
+        {
+            return new LedgerEntry(LedgerTarget.Channel, Key, SocketCount, _members?.Values.Select(m => m with { UserInfoJson = null }).ToArray());
+        }
+    }
+
+    protected override ChannelReport Snapshot(long version)
+    {
+        var count = SocketCount;
+        if (count > 0 && AcknowledgedCount == 0)
+        {
+            // From zero the grain starts a new stream: what is still in flight from an older one is dropped.
+            _registration = _gateway.NextRegistration();
+            _order.Reset();
+        }
+
+        return new ChannelReport(_gateway.Id, _gateway.Observer, _registration, version, count, _members?.Values.ToArray());
+    }
+
+    protected override Task<string[]> Send(ChannelReport report) => _cluster.ReportChannel(Key, report, _maxMembers);
+
+    protected override void Acknowledge(ChannelReport report, string[] refused)
+    {
+        var admitted = report;
+        if (refused.Length > 0)
+        {
+            var turnedAway = refused.ToHashSet(StringComparer.Ordinal);
+            admitted = report with
+            {
+                SocketCount = report.SocketCount - turnedAway.Count,
+                Members = report.Members?.Where(m => !turnedAway.Contains(m.SocketId)).ToArray(),
+            };
+            foreach (var socketId in refused)
+            {
+                _pending.Remove(socketId);
+                _members?.Remove(socketId);
+                if (_joining.Remove(socketId, out var joining))
+                {
+                    joining.Admitted.TrySetResult(false);
+                }
+            }
+
+            Changed();
+        }
+
+        _acknowledged = admitted;
+        foreach (var (socketId, joining) in _joining.Where(j => j.Value.Version <= report.Version).ToArray())
+        {
+            _joining.Remove(socketId);
+            joining.Admitted.TrySetResult(true);
+        }
+    }
+
+    protected override void Acknowledged(string[] refused)
+    {
+        if (refused.Length > 0)
+        {
+            Schedule(); // the ledger hears that the refused sockets are not here
+        }
+    }
+
+    protected override void Retired() => _index.Remove(this);
+
     private void Dispatch(ChannelDelivery delivery)
     {
+        if (delivery.PublishId != 0 && !(_recent ??= new RecentPublications()).Add(delivery.PublishId))
+        {
+            return; // a retried publish this channel already delivered
+        }
+
         if (delivery.WelcomeSocketId is { } welcomed)
         {
             if (_pending.Remove(welcomed, out var socket))
@@ -142,97 +273,6 @@ public sealed partial class LocalChannel
             }
         }
     }
-
-    private void Sync()
-    {
-        lock (_gate)
-        {
-            if (_syncing)
-            {
-                return;
-            }
-
-            _syncing = true;
-        }
-
-        _ = SyncLoop();
-    }
-
-    /// <summary>Reports the socket count until the grain's copy matches the latest change; one call in flight at a time.</summary>
-    private async Task SyncLoop()
-    {
-        while (true)
-        {
-            GatewayRegistration registration;
-            long version;
-            lock (_gate)
-            {
-                version = _version;
-                var count = SocketCount;
-                if (count == _reportedCount)
-                {
-                    // The grain already holds this count: every change so far is reported.
-                    _syncing = false;
-                    Reported(version);
-                    if (count == 0)
-                    {
-                        _retired = true;
-                        _index.Remove(this);
-                    }
-
-                    return;
-                }
-
-                if (_reportedCount == 0)
-                {
-                    // From zero the grain starts a new stream: what is still in flight from an older one is dropped.
-                    _registration = _gateway.NextRegistration();
-                    _order.Reset();
-                }
-
-                registration = new GatewayRegistration(_gateway.Id, _gateway.Observer, _registration, count);
-            }
-
-            try
-            {
-                await _grain.Register(registration);
-            }
-            catch (Exception e)
-            {
-                List<TaskCompletionSource> failed;
-                lock (_gate)
-                {
-                    _syncing = false;
-                    failed = _waiters.Select(w => w.Reported).ToList();
-                    _waiters.Clear();
-                }
-
-                LogRegistrationFailed(_logger, e, Key, registration.SocketCount);
-                failed.ForEach(w => w.TrySetException(e));
-                return;
-            }
-
-            lock (_gate)
-            {
-                _reportedCount = registration.SocketCount;
-                Reported(version);
-            }
-        }
-    }
-
-    /// <summary>Releases the joins whose change is included in what the grain has acknowledged. Under the lock.</summary>
-    private void Reported(long version)
-    {
-        foreach (var waiter in _waiters.Where(w => w.Version <= version))
-        {
-            waiter.Reported.TrySetResult();
-        }
-
-        _waiters.RemoveAll(w => w.Version <= version);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Registering {SocketCount} sockets of channel {ChannelKey} failed")]
-    private static partial void LogRegistrationFailed(ILogger logger, Exception exception, string channelKey, int socketCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {ChannelKey}: {Skipped} deliveries never arrived; skipped them")]
     private static partial void LogGapSkipped(ILogger logger, string channelKey, long skipped);

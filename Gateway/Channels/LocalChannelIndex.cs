@@ -1,40 +1,51 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Sockets;
 
 namespace SoketiOrleans.Gateway.Channels;
 
 /// <summary>channel → this gateway's sockets in it: the only per-socket state, and it stays local.</summary>
-public sealed class LocalChannelIndex(IGrainFactory grains, GatewayIdentity gateway, ILogger<LocalChannel> logger)
+public sealed class LocalChannelIndex(ICluster cluster, GatewayIdentity gateway, Reassertion.Reassertion reassertion, ILogger<LocalChannel> logger)
 {
+    /// <summary>How long a subscribe waits for its channel grain (it is retried meanwhile, e.g. while a dead silo's grains move).</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(15);
+
     private readonly ConcurrentDictionary<string, LocalChannel> _channels = new(StringComparer.Ordinal);
 
     public int Count => _channels.Count;
 
-    /// <summary>Adds the socket to the channel and waits until the channel grain has this gateway registered.</summary>
-    internal async Task<LocalChannel> Join(string appId, string channel, PusherSocket socket)
+    /// <summary>
+    /// Adds the socket to the channel and waits until the channel grain has taken it. False: a
+    /// presence channel at its member limit refused the socket's user. Throws when the grain could
+    /// not be reached in time (the socket is then taken out again).
+    /// </summary>
+    internal async Task<(LocalChannel Channel, bool Admitted)> Join(App app, string channel, PusherSocket socket, PresenceSocket? member = null)
     {
-        var key = ChannelKey.Format(appId, channel);
+        var key = ChannelKey.Format(app.Id, channel);
         while (true)
         {
-            var local = _channels.GetOrAdd(key, k => new LocalChannel(k, this, gateway, grains.GetGrain<IChannelGrain>(k), logger));
-            if (local.Join(socket) is { } registered)
+            var local = _channels.GetOrAdd(key, _ => new LocalChannel(app.Id, channel, app.MaxPresenceMembersPerChannel, this, gateway, cluster, reassertion, logger));
+            if (local.Join(socket, member) is { } joined)
             {
                 try
                 {
-                    await registered;
+                    return (local, await joined.WaitAsync(JoinTimeout));
                 }
                 catch
                 {
                     local.Leave(socket);
                     throw;
                 }
-
-                return local;
             }
         }
     }
+
+    internal LocalChannel? Find(string channelKey) => _channels.GetValueOrDefault(channelKey);
+
+    internal IEnumerable<LocalChannel> OfApp(string appId) => _channels.Values.Where(c => c.AppId == appId);
 
     internal void Deliver(ChannelDelivery delivery)
     {

@@ -23,6 +23,20 @@ internal sealed class ReorderBuffer
         _held.Clear();
     }
 
+    /// <summary>
+    /// Passes on everything held, in order, skipping the gaps, then starts over: the stream is being
+    /// replaced by a new one (its grain was re-activated), so the gaps will never fill.
+    /// </summary>
+    public void Flush(Action<ChannelDelivery> dispatch)
+    {
+        while (_held.Count > 0)
+        {
+            SkipGap(dispatch);
+        }
+
+        Reset();
+    }
+
     public void Accept(ChannelDelivery delivery, Action<ChannelDelivery> dispatch)
     {
         if (delivery.Sequence < _next)

@@ -1,14 +1,18 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Health;
 using SoketiOrleans.Gateway.HttpApi;
+using SoketiOrleans.Gateway.Ledger;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateway.Users;
+using SoketiOrleans.Gateways;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Gateway.Hosting;
@@ -18,14 +22,22 @@ public static class GatewayHostingExtensions
 {
     /// <summary>
     /// Needs an <see cref="IGrainFactory"/> from a co-hosted silo or an Orleans client, the host's
-    /// <see cref="IAppManager"/>, and an <see cref="IWebhookEvents"/> for client events.
+    /// <see cref="IAppManager"/>, and an <see cref="IWebhookEvents"/> for client events. A host that
+    /// co-hosts a silo registers the gateway's <see cref="GatewayIdentity"/> (named after the silo)
+    /// first; otherwise the gateway takes a client id.
     /// </summary>
     public static IServiceCollection AddSoketiGateway(this IServiceCollection services, GatewayOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton<GatewayIdentity>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new GatewayIdentity(GatewayIds.ForClient()));
+        services.AddSingleton<ICluster, GrainCluster>();
+        services.AddSingleton<Reassertion.Reassertion>();
+        services.AddSingleton<LocalLedger>();
+        services.AddSingleton<IGatewayState, GatewayState>();
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<LocalChannelIndex>();
+        services.AddSingleton<LocalUsers>();
         services.AddSingleton<ChannelSubscriptions>();
         services.AddSingleton<ChannelPublisher>();
         services.AddSingleton<ClientEvents>();
@@ -40,9 +52,10 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ConnectionQuotas>();
         services.AddSingleton<RateLimits>();
         services.AddHostedService<GatewayObserverRegistration>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalLedger>());
+        services.AddHostedService(sp => sp.GetRequiredService<Reassertion.Reassertion>());
         services.AddHostedService(sp => sp.GetRequiredService<GatewayLifecycle>());
         services.AddHostedService<Housekeeping>();
-        services.AddHostedService(sp => sp.GetRequiredService<ConnectionQuotas>());
         return services;
     }
 

@@ -16,6 +16,17 @@ public static class ApiResponses
         return context.Response.Body.WriteAsync(body).AsTask();
     }
 
+    /// <summary>
+    /// 503 when the cluster could not answer within the retry budget (a silo died and its grains are
+    /// still moving): nothing was acknowledged, so the backend's SDK should send the request again.
+    /// </summary>
+    public static Task Unavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Error(context, StatusCodes.Status503ServiceUnavailable,
+            "The cluster could not handle the request in time: a server is failing over. Retry the request.");
+    }
+
     public static Task Error(HttpContext context, int status, string message) =>
         Json(context, status, PusherFrame.Json((status, message), static (w, s) =>
         {

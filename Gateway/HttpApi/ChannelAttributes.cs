@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Protocol;
-using SoketiOrleans.Presence;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
@@ -14,12 +14,12 @@ namespace SoketiOrleans.Gateway.HttpApi;
 internal sealed record ChannelAttributes(int? SubscriptionCount, int? UserCount, CachedEvent? Cache)
 {
     /// <summary>Reads what <paramref name="wanted"/> names and the channel has, in parallel.</summary>
-    public static async Task<ChannelAttributes> Read(IGrainFactory grains, string appId, string channel, ChannelInfo wanted)
+    public static async Task<ChannelAttributes> Read(ICluster cluster, string appId, string channel, ChannelInfo wanted)
     {
         var key = ChannelKey.Format(appId, channel);
-        var subscriptions = wanted.SubscriptionCount ? grains.GetGrain<IChannelGrain>(key).SubscriptionCount() : null;
-        var users = wanted.UserCount && ChannelName.IsPresence(channel) ? grains.GetGrain<IPresenceGrain>(key).UserCount() : null;
-        var cache = wanted.Cache && CacheChannels.IsCache(channel) ? grains.GetGrain<IChannelGrain>(key).CachedEvent() : null;
+        var subscriptions = wanted.SubscriptionCount ? ClusterRetry.Run(() => cluster.SubscriptionCount(key)) : null;
+        var users = wanted.UserCount && ChannelName.IsPresence(channel) ? ClusterRetry.Run(() => cluster.UserCount(key)) : null;
+        var cache = wanted.Cache && CacheChannels.IsCache(channel) ? ClusterRetry.Run(() => cluster.CachedEvent(key)) : null;
         return new ChannelAttributes(
             subscriptions is null ? null : await subscriptions,
             users is null ? null : await users,

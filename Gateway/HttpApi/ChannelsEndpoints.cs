@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
-using SoketiOrleans.Presence;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
@@ -17,7 +17,7 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// Pusher's <c>info=cache</c> adds a cache channel's cached event.
 /// </summary>
 internal sealed partial class ChannelsEndpoints(
-    IAppManager apps, GatewayOptions options, IGrainFactory grains, RateLimits rateLimits, ILogger<ChannelsEndpoints> logger)
+    IAppManager apps, GatewayOptions options, ICluster cluster, RateLimits rateLimits, ILogger<ChannelsEndpoints> logger)
 {
     public async Task List(HttpContext context, string appId)
     {
@@ -36,7 +36,7 @@ internal sealed partial class ChannelsEndpoints(
 
         await Answer(context, request.App, async () =>
         {
-            var channels = await grains.GetGrain<IAppGrain>(request.App.Id).Channels(prefix.Length > 0 ? prefix : null);
+            var channels = await ClusterRetry.Run(() => cluster.Channels(request.App.Id, prefix.Length > 0 ? prefix : null));
             return PusherFrame.Json((channels, info), static (w, s) =>
             {
                 w.WriteStartObject();
@@ -85,7 +85,7 @@ internal sealed partial class ChannelsEndpoints(
         var wanted = info with { SubscriptionCount = true, UserCount = true };
         await Answer(context, request.App, async () =>
         {
-            var attributes = await ChannelAttributes.Read(grains, request.App.Id, channelName, wanted);
+            var attributes = await ChannelAttributes.Read(cluster, request.App.Id, channelName, wanted);
             return PusherFrame.Json(attributes, static (w, a) =>
             {
                 w.WriteStartObject();
@@ -112,7 +112,7 @@ internal sealed partial class ChannelsEndpoints(
 
         await Answer(context, request.App, async () =>
         {
-            var ids = await grains.GetGrain<IPresenceGrain>(ChannelKey.Format(request.App.Id, channelName)).UserIds();
+            var ids = await ClusterRetry.Run(() => cluster.UserIds(ChannelKey.Format(request.App.Id, channelName)));
             return PusherFrame.Json(ids, static (w, users) =>
             {
                 w.WriteStartObject();
@@ -152,6 +152,12 @@ internal sealed partial class ChannelsEndpoints(
         try
         {
             body = await read();
+        }
+        catch (ClusterUnavailableException e)
+        {
+            LogReadFailed(logger, e, app.Id);
+            await ApiResponses.Unavailable(context);
+            return;
         }
         catch (Exception e)
         {

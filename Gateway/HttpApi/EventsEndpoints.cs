@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Protocol;
@@ -11,12 +12,13 @@ namespace SoketiOrleans.Gateway.HttpApi;
 
 /// <summary>
 /// <c>POST /apps/{id}/events</c> and <c>/batch_events</c>. Every event is checked before any is
-/// sent; each frame is serialized once per channel and the response waits until the channel grains
-/// took the frames, so one publisher's successive requests keep their order. Without <c>info</c>
+/// sent; each frame is serialized once per channel and the response waits until every gateway has
+/// the frames (see <see cref="ChannelPublisher.PublishAcknowledged"/>), so one publisher's successive
+/// requests keep their order and a 200 is never lost with a silo. Without <c>info</c>
 /// the answer is soketi's <c>{"ok":true}</c> and nothing more is read.
 /// </summary>
 internal sealed partial class EventsEndpoints(
-    IAppManager apps, GatewayOptions options, ChannelPublisher publisher, RateLimits rateLimits, IGrainFactory grains, ILogger<EventsEndpoints> logger)
+    IAppManager apps, GatewayOptions options, ChannelPublisher publisher, RateLimits rateLimits, ICluster cluster, ILogger<EventsEndpoints> logger)
 {
     public async Task Trigger(HttpContext context, string appId)
     {
@@ -111,7 +113,7 @@ internal sealed partial class EventsEndpoints(
         {
             foreach (var channel in trigger.Channels)
             {
-                sends.Add(publisher.Publish(app.Id, channel, PusherFrame.Event(trigger.Name, channel, trigger.Data), trigger.SocketId));
+                sends.Add(publisher.PublishAcknowledged(app.Id, channel, PusherFrame.Event(trigger.Name, channel, trigger.Data), trigger.SocketId));
             }
         }
 
@@ -120,8 +122,14 @@ internal sealed partial class EventsEndpoints(
         {
             await Task.WhenAll(sends);
             body = !TriggerResponse.WantsAttributes(triggers) ? ApiResponses.Ok
-                : batch ? await TriggerResponse.ForBatch(grains, app.Id, triggers)
-                : await TriggerResponse.ForEvent(grains, app.Id, triggers[0]);
+                : batch ? await TriggerResponse.ForBatch(cluster, app.Id, triggers)
+                : await TriggerResponse.ForEvent(cluster, app.Id, triggers[0]);
+        }
+        catch (ClusterUnavailableException e)
+        {
+            LogPublishUnavailable(logger, e, app.Id);
+            await ApiResponses.Unavailable(context);
+            return;
         }
         catch (Exception e)
         {
@@ -132,6 +140,9 @@ internal sealed partial class EventsEndpoints(
 
         await ApiResponses.Json(context, StatusCodes.Status200OK, body);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing events of app {AppId} failed: the cluster did not answer in time; answered 503")]
+    private static partial void LogPublishUnavailable(ILogger logger, Exception exception, string appId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Publishing events of app {AppId} failed")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string appId);

@@ -1,3 +1,4 @@
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
@@ -26,10 +27,10 @@ internal static class TriggerResponse
         return false;
     }
 
-    public static async Task<byte[]> ForEvent(IGrainFactory grains, string appId, TriggerEvent trigger)
+    public static async Task<byte[]> ForEvent(ICluster cluster, string appId, TriggerEvent trigger)
     {
         var channels = trigger.Channels.Distinct(StringComparer.Ordinal).ToArray();
-        var attributes = await Task.WhenAll(channels.Select(c => ChannelAttributes.Read(grains, appId, c, AttributesOf(trigger))));
+        var attributes = await Task.WhenAll(channels.Select(c => ChannelAttributes.Read(cluster, appId, c, AttributesOf(trigger))));
         return PusherFrame.Json((channels, attributes), static (w, s) =>
         {
             w.WriteStartObject();
@@ -47,9 +48,9 @@ internal static class TriggerResponse
     }
 
     /// <summary>Each event of a batch has one channel (checked before publishing).</summary>
-    public static async Task<byte[]> ForBatch(IGrainFactory grains, string appId, IReadOnlyList<TriggerEvent> triggers)
+    public static async Task<byte[]> ForBatch(ICluster cluster, string appId, IReadOnlyList<TriggerEvent> triggers)
     {
-        var attributes = await Task.WhenAll(triggers.Select(t => ChannelAttributes.Read(grains, appId, t.Channels[0], AttributesOf(t))));
+        var attributes = await Task.WhenAll(triggers.Select(t => ChannelAttributes.Read(cluster, appId, t.Channels[0], AttributesOf(t))));
         return PusherFrame.Json(attributes, static (w, items) =>
         {
             w.WriteStartObject();

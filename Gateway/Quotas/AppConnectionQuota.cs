@@ -1,120 +1,94 @@
-using Microsoft.Extensions.Logging;
+using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Cluster;
+using SoketiOrleans.Gateway.Reassertion;
+using SoketiOrleans.Gateways;
 using SoketiOrleans.Quotas;
 
 namespace SoketiOrleans.Gateway.Quotas;
 
 /// <summary>
-/// This gateway's sockets of one app with a connection limit. Joins wait for the one grain call in
-/// flight, which reports the absolute count held here and asks to admit every socket waiting, so a
-/// burst of connects costs one call; closes are reported the same way, coalesced.
+/// This gateway's sockets of one app with a connection limit. Each report carries the absolute
+/// count held here and asks to admit every socket waiting, so a burst of connects costs one call;
+/// closes are reported the same way, folded together.
 /// </summary>
-internal sealed partial class AppConnectionQuota
+internal sealed class AppConnectionQuota(string appId, int limit, GatewayIdentity gateway, ICluster cluster, Reassertion.Reassertion reassertion)
+    : ReassertedState<(ConnectionReport Report, int Joining), int>(reassertion)
 {
-    private readonly Lock _gate = new();
-    private readonly List<TaskCompletionSource<bool>> _joining = [];
-    private readonly CoalescingRunner _runner;
-    private readonly IConnectionQuotaGrain _grain;
-    private readonly string _appId;
-    private readonly string _gatewayId;
-    private readonly int _limit;
-    private readonly ILogger _logger;
+    private readonly Queue<TaskCompletionSource<bool>> _joining = new();
     private int _held;
-    private int? _reported;
+    private ConnectionReport? _acknowledged;
 
-    public AppConnectionQuota(string appId, IConnectionQuotaGrain grain, string gatewayId, int limit, ILogger logger)
-    {
-        _appId = appId;
-        _grain = grain;
-        _gatewayId = gatewayId;
-        _limit = limit;
-        _logger = logger;
-        _runner = new CoalescingRunner(Report);
-    }
+    public override string Name => $"connections of app {appId}";
 
-    /// <returns>Whether the socket was admitted; faults when the grain could not be asked.</returns>
-    public Task<bool> Join()
+    protected override bool IsEmpty => false; // one per app with a limit, for the gateway's lifetime
+
+    /// <returns>Whether the socket was admitted; throws <see cref="TimeoutException"/> when the grain did not answer in time.</returns>
+    public async Task<bool> Join(TimeSpan timeout)
     {
         var admitted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        lock (Gate)
         {
-            _joining.Add(admitted);
+            _joining.Enqueue(admitted);
+            Changed();
         }
 
-        _runner.Run();
-        return admitted.Task;
+        Schedule();
+        using var expiry = new CancellationTokenSource(timeout);
+        using var expired = expiry.Token.Register(() => admitted.TrySetException(new TimeoutException("The connection quota grain did not answer in time.")));
+        return await admitted.Task;
     }
 
     public void Leave()
     {
-        lock (_gate)
+        lock (Gate)
         {
             _held--;
+            Changed();
         }
 
-        _runner.Run();
+        Schedule();
     }
 
-    /// <summary>Repeats the count even if unchanged, for a grain that lost it or would expire it.</summary>
-    public void Reassert()
+    /// <summary>What the grain had acknowledged, for a new activation of it; null when this gateway holds none.</summary>
+    public ConnectionReport? ForNewActivation()
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (_held == 0 && _reported == 0)
-            {
-                return;
-            }
-
-            _reported = null;
+            return _acknowledged is { Held: > 0 } acknowledged ? acknowledged : null;
         }
-
-        _runner.Run();
     }
 
-    private async Task Report()
+    public override LedgerEntry? LedgerEntry()
     {
-        TaskCompletionSource<bool>[] joining;
-        int held;
-        lock (_gate)
+        lock (Gate)
         {
-            held = _held;
-            if (_joining.Count == 0 && _reported == held)
-            {
-                return;
-            }
-
-            joining = [.. _joining];
-            _joining.Clear();
-        }
-
-        int admitted;
-        try
-        {
-            admitted = await _grain.Admit(_gatewayId, held, joining.Length, _limit);
-        }
-        catch (Exception e)
-        {
-            LogReportFailed(_logger, e, _appId, held);
-            lock (_gate)
-            {
-                _reported = null;
-            }
-
-            Array.ForEach(joining, j => j.TrySetException(e));
-            return;
-        }
-
-        lock (_gate)
-        {
-            _held += admitted;
-            _reported = held + admitted;
-        }
-
-        for (var i = 0; i < joining.Length; i++)
-        {
-            joining[i].TrySetResult(i < admitted);
+            return new LedgerEntry(LedgerTarget.Connections, appId, _held);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting {Held} connections of app {AppId} to its quota grain failed")]
-    private static partial void LogReportFailed(ILogger logger, Exception exception, string appId, int held);
+    protected override (ConnectionReport Report, int Joining) Snapshot(long version) =>
+        (new ConnectionReport(gateway.Id, version, _held), _joining.Count);
+
+    protected override Task<int> Send((ConnectionReport Report, int Joining) report) =>
+        cluster.AdmitConnections(appId, report.Report, report.Joining, limit);
+
+    protected override void Acknowledge((ConnectionReport Report, int Joining) report, int admitted)
+    {
+        _acknowledged = report.Report with { Held = report.Report.Held + admitted };
+        for (var i = 0; i < report.Joining; i++)
+        {
+            var joining = _joining.Dequeue();
+            var admit = i < admitted;
+            if (admit)
+            {
+                _held++;
+            }
+
+            if (!joining.TrySetResult(admit) && admit)
+            {
+                _held--; // the socket stopped waiting: give its place back
+                Changed();
+            }
+        }
+    }
 }

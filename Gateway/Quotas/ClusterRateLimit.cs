@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using SoketiOrleans.Gateway.Cluster;
+using SoketiOrleans.Gateway.Reassertion;
 using SoketiOrleans.Quotas;
 
 namespace SoketiOrleans.Gateway.Quotas;
@@ -15,16 +17,16 @@ internal sealed partial class ClusterRateLimit
     private readonly List<(int Points, TaskCompletionSource<bool> Answer)> _waiting = [];
     private readonly TokenLease _lease;
     private readonly CoalescingRunner _runner;
-    private readonly IRateLimitGrain _grain;
+    private readonly ICluster _cluster;
     private readonly ILogger _logger;
     private readonly string _key;
 
-    public ClusterRateLimit(string key, int limit, IRateLimitGrain grain, ILogger logger)
+    public ClusterRateLimit(string key, int limit, ICluster cluster, ILogger logger)
     {
         _key = key;
         Limit = limit;
         _lease = new TokenLease(limit);
-        _grain = grain;
+        _cluster = cluster;
         _logger = logger;
         _runner = new CoalescingRunner(Lease);
     }
@@ -75,7 +77,7 @@ internal sealed partial class ClusterRateLimit
         RateLease lease;
         try
         {
-            lease = await _grain.Lease(wanted, Limit);
+            lease = await _cluster.LeaseTokens(_key, wanted, Limit);
         }
         catch (Exception e)
         {

@@ -1,22 +1,21 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Quotas;
 
 namespace SoketiOrleans.Gateway.Quotas;
 
 /// <summary>
 /// Admits connections of apps with <c>maxConnections</c> against the count of the whole cluster;
-/// apps without a limit cost nothing. Every 30 seconds each gateway repeats its counts, which
-/// refills a quota grain re-activated after its silo died and keeps this gateway's share from
-/// expiring (<c>ConnectionCounts.Expiry</c>, 90 s).
+/// apps without a limit cost nothing.
 /// </summary>
-internal sealed class ConnectionQuotas(IGrainFactory grains, GatewayIdentity gateway, ILogger<ConnectionQuotas> logger) : BackgroundService
+internal sealed class ConnectionQuotas(ICluster cluster, GatewayIdentity gateway, Reassertion.Reassertion reassertion)
 {
     public const string OverQuotaMessage = "The current concurrent connections quota has been reached.";
-    private static readonly TimeSpan ReassertEvery = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a connect waits for the quota grain (it is retried meanwhile).</summary>
+    public static readonly TimeSpan AdmissionTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, AppConnectionQuota> _apps = new(StringComparer.Ordinal);
 
@@ -24,8 +23,8 @@ internal sealed class ConnectionQuotas(IGrainFactory grains, GatewayIdentity gat
     public static bool Limits(App app) => app.MaxConnections > 0;
 
     /// <returns>
-    /// A slot to dispose when the socket closes, or null when the app is at its limit. Faults when
-    /// the cluster could not be asked.
+    /// A slot to dispose when the socket closes, or null when the app is at its limit. Throws when
+    /// the cluster could not be asked in time.
     /// </returns>
     public async Task<ConnectionSlot?> TryAdmit(App app)
     {
@@ -34,28 +33,10 @@ internal sealed class ConnectionQuotas(IGrainFactory grains, GatewayIdentity gat
             return ConnectionSlot.Unlimited;
         }
 
-        var quota = _apps.GetOrAdd(app.Id, static (id, s) =>
-            new AppConnectionQuota(id, s.grains.GetGrain<IConnectionQuotaGrain>(id), s.gateway.Id, s.limit, s.logger),
-            (grains, gateway, limit: app.MaxConnections, logger));
-        return await quota.Join() ? new ConnectionSlot(quota) : null;
+        var quota = _apps.GetOrAdd(app.Id, static (id, s) => new AppConnectionQuota(id, s.limit, s.gateway, s.cluster, s.reassertion),
+            (gateway, cluster, reassertion, limit: app.MaxConnections));
+        return await quota.Join(AdmissionTimeout) ? new ConnectionSlot(quota) : null;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(ReassertEvery);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                foreach (var quota in _apps.Values)
-                {
-                    quota.Reassert();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
-    }
+    public ConnectionReport? ForNewActivation(string appId) => _apps.GetValueOrDefault(appId)?.ForNewActivation();
 }

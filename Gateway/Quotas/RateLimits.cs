@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Quotas;
 
@@ -12,7 +13,7 @@ namespace SoketiOrleans.Gateway.Quotas;
 /// The HTTP API's per-app rate limits, counted for the whole cluster. Apps without a limit (-1)
 /// never reach a grain. Over the limit the answer is 429 with a JSON body naming the limit.
 /// </summary>
-internal sealed partial class RateLimits(IGrainFactory grains, ILogger<RateLimits> logger)
+internal sealed partial class RateLimits(ICluster cluster, ILogger<RateLimits> logger)
 {
     private readonly ConcurrentDictionary<string, ClusterRateLimit> _limits = new(StringComparer.Ordinal);
 
@@ -31,8 +32,8 @@ internal sealed partial class RateLimits(IGrainFactory grains, ILogger<RateLimit
         }
 
         var key = RateLimitKey.Format(app.Id, kind);
-        var rateLimit = _limits.GetOrAdd(key, static (k, s) => new ClusterRateLimit(k, s.limit, s.grains.GetGrain<IRateLimitGrain>(k), s.logger),
-            (limit, grains, logger));
+        var rateLimit = _limits.GetOrAdd(key, static (k, s) => new ClusterRateLimit(k, s.limit, s.cluster, s.logger),
+            (limit, cluster, logger));
         var headers = context.Response.Headers;
         headers["X-RateLimit-Limit"] = rateLimit.Limit.ToString(CultureInfo.InvariantCulture);
         bool allowed;

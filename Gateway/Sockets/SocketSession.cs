@@ -40,7 +40,7 @@ internal sealed partial class SocketSession(
         {
             socket.Close(ClientCloseCode(webSocket), "");
             await subscriptions.UnsubscribeAll(socket);
-            await users.SignOut(socket);
+            users.SignOut(socket);
             registry.Remove(socket);
             await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
             await ended.CancelAsync();

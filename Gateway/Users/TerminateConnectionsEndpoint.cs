@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Users;
@@ -11,7 +12,7 @@ namespace SoketiOrleans.Gateway.Users;
 /// <c>POST /apps/{id}/users/{userId}/terminate_connections</c>: closes the user's signed-in sockets
 /// on every gateway (sockets that never signed in are not the user's, as in Pusher and soketi).
 /// </summary>
-internal sealed partial class TerminateConnectionsEndpoint(IAppManager apps, GatewayOptions options, IGrainFactory grains, ILogger<TerminateConnectionsEndpoint> logger)
+internal sealed partial class TerminateConnectionsEndpoint(IAppManager apps, GatewayOptions options, ICluster cluster, ILogger<TerminateConnectionsEndpoint> logger)
 {
     public async Task Terminate(HttpContext context, string appId, string userId)
     {
@@ -22,7 +23,13 @@ internal sealed partial class TerminateConnectionsEndpoint(IAppManager apps, Gat
 
         try
         {
-            await grains.GetGrain<IUserGrain>(UserKey.Format(request.App.Id, userId)).Terminate();
+            await ClusterRetry.Run(() => cluster.TerminateUser(UserKey.Format(request.App.Id, userId)));
+        }
+        catch (ClusterUnavailableException e)
+        {
+            LogTerminateFailed(logger, e, request.App.Id, userId);
+            await ApiResponses.Unavailable(context);
+            return;
         }
         catch (Exception e)
         {

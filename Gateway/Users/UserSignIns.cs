@@ -15,7 +15,7 @@ namespace SoketiOrleans.Gateway.Users;
 /// the signature, then the user's server-to-user channel, then the user grain, which answers
 /// <c>signin_success</c> through that channel so events sent to the user right after it arrive.
 /// </summary>
-public sealed partial class UserSignIns(LocalChannelIndex channels, IGrainFactory grains, GatewayIdentity gateway, ILogger<UserSignIns> logger)
+public sealed class UserSignIns(LocalChannelIndex channels, LocalUsers users)
 {
     internal async Task SignIn(PusherSocket socket, ClientMessage message)
     {
@@ -49,17 +49,16 @@ public sealed partial class UserSignIns(LocalChannelIndex channels, IGrainFactor
         }
 
         var channel = ServerToUserChannel.For(user.Id);
-        var local = await channels.Join(socket.App.Id, channel, socket);
+        var (local, _) = await channels.Join(socket.App, channel, socket);
         socket.Subscriptions.Add(channel, new SocketSubscription(local, PresenceUserId: null));
         try
         {
-            await User(socket, user.Id).SignIn(new UserSignIn(gateway.Id, gateway.Observer, socket.Id, user.Watchlist, success));
+            await users.SignIn(socket.App.Id, user.Id, socket.Id, user.Watchlist, success);
         }
         catch
         {
             socket.Subscriptions.Remove(channel);
             local.Leave(socket);
-            await SignOut(socket, user.Id);
             throw;
         }
 
@@ -67,17 +66,11 @@ public sealed partial class UserSignIns(LocalChannelIndex channels, IGrainFactor
     }
 
     /// <summary>When the socket ends: the user grain forgets it (and, after its last, tells watchers it went offline).</summary>
-    internal Task SignOut(PusherSocket socket) => socket.UserId is { } userId ? SignOut(socket, userId) : Task.CompletedTask;
-
-    private async Task SignOut(PusherSocket socket, string userId)
+    internal void SignOut(PusherSocket socket)
     {
-        try
+        if (socket.UserId is { } userId)
         {
-            await User(socket, userId).SignOut(gateway.Id, socket.Id);
-        }
-        catch (Exception e)
-        {
-            LogSignOutFailed(logger, e, userId, socket.Id);
+            users.SignOut(socket.App.Id, userId, socket.Id);
         }
     }
 
@@ -100,9 +93,4 @@ public sealed partial class UserSignIns(LocalChannelIndex channels, IGrainFactor
             w.WriteRawValue(raw, skipInputValidation: true);
             w.WriteEndObject();
         });
-
-    private IUserGrain User(PusherSocket socket, string userId) => grains.GetGrain<IUserGrain>(UserKey.Format(socket.App.Id, userId));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing out socket {SocketId} of user {UserId} failed")]
-    private static partial void LogSignOutFailed(ILogger logger, Exception exception, string userId, string socketId);
 }

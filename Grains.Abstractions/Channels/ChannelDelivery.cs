@@ -10,6 +10,7 @@ namespace SoketiOrleans.Channels;
 /// the channel's stream on (presence snapshots travel this way so they are ordered with member
 /// events).
 /// </param>
+/// <param name="PublishId">The publication's id when it may arrive twice (see <see cref="Publication.PublishId"/>); else 0.</param>
 [GenerateSerializer, Immutable, Alias("so.ChannelDelivery")]
 public sealed record ChannelDelivery(
     [property: Id(0)] string ChannelKey,
@@ -17,4 +18,5 @@ public sealed record ChannelDelivery(
     [property: Id(2)] long Sequence,
     [property: Id(3)] byte[] Frame,
     [property: Id(4)] string? ExceptSocketId,
-    [property: Id(5)] string? WelcomeSocketId);
+    [property: Id(5)] string? WelcomeSocketId,
+    [property: Id(6)] long PublishId = 0);

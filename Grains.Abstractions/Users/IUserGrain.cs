@@ -1,3 +1,5 @@
+using SoketiOrleans.Gateways;
+
 namespace SoketiOrleans.Users;
 
 /// <summary>
@@ -8,18 +10,18 @@ namespace SoketiOrleans.Users;
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Records the socket; when it is the user's first, tells the watchers the user is online.
-    /// Then sends the socket its <c>signin_success</c> and, when watched users are known to be
-    /// online, the watchlist event for them, both through the server-to-user channel. Users newly
-    /// added to the watchlist answer later; those online are then announced on that channel.
+    /// Takes the gateway's signed-in sockets of the user. Online from the first socket anywhere,
+    /// offline after the last; watchers hear each transition once. Each new socket is sent its
+    /// <c>signin_success</c> and, when watched users are online, the watchlist event for them,
+    /// both through the server-to-user channel.
     /// </summary>
-    Task SignIn(UserSignIn signIn);
-
-    /// <summary>Forgets the socket; after the user's last one, tells the watchers it is offline.</summary>
-    Task SignOut(string gatewayId, string socketId);
+    Task Report(UserReport report);
 
     /// <summary>Closes every signed-in socket of the user, on every gateway.</summary>
     Task Terminate();
+
+    /// <summary>The gateway is gone: its sockets sign out.</summary>
+    Task Depart(GatewayDeparture departure);
 
     /// <summary><paramref name="watcherId"/> watches this user from now on; answers whether it is online.</summary>
     Task<WatchedUser> AddWatcher(string watcherId);

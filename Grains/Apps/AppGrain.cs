@@ -1,18 +1,33 @@
 using SoketiOrleans.Apps;
+using SoketiOrleans.Grains.Gateways;
 
 namespace SoketiOrleans.Grains.Apps;
 
-/// <summary>An app's occupied channels with their counts, reported by the channel and presence grains.</summary>
+/// <summary>
+/// An app's occupied channels with their counts, reported by the channel grains. A new activation
+/// sums what every live gateway holds, so an index lost with its silo is whole again at once.
+/// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class AppGrain : Grain, IAppGrain
+public sealed class AppGrain(LiveGateways gateways) : Grain, IAppGrain
 {
     private readonly Dictionary<string, (int Subscriptions, int Users)> _channels = new(StringComparer.Ordinal);
 
-    public Task SetSubscriptionCount(string channel, int count)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (count > 0)
+        var shares = await gateways.Ask(link => link.Channels(this.GetPrimaryKeyString()));
+        foreach (var channel in shares.GroupBy(s => s.Channel))
         {
-            _channels[channel] = (count, _channels.GetValueOrDefault(channel).Users);
+            _channels[channel.Key] = (channel.Sum(s => s.SocketCount), channel.SelectMany(s => s.UserIds).Distinct(StringComparer.Ordinal).Count());
+        }
+
+        KeepWhileOccupied();
+    }
+
+    public Task SetChannel(string channel, int subscriptionCount, int userCount)
+    {
+        if (subscriptionCount > 0)
+        {
+            _channels[channel] = (subscriptionCount, userCount);
         }
         else
         {
@@ -20,17 +35,6 @@ public sealed class AppGrain : Grain, IAppGrain
         }
 
         KeepWhileOccupied();
-        return Task.CompletedTask;
-    }
-
-    public Task SetUserCount(string channel, int count)
-    {
-        // Users exist only with subscriptions; a count for a channel already gone is a late echo.
-        if (_channels.TryGetValue(channel, out var counts))
-        {
-            _channels[channel] = (counts.Subscriptions, count);
-        }
-
         return Task.CompletedTask;
     }
 

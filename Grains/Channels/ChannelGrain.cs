@@ -1,104 +1,215 @@
+using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Gateways;
+using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Protocol;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Grains.Channels;
 
 /// <summary>
-/// Fans a channel's frames out to the gateways that have subscribers: one OneWay message per
-/// gateway per frame, never one per socket. Its state is soft; gateways re-assert it. A cache
-/// channel also keeps its last event here, once for the cluster. Being the one activation that
-/// sees the cluster-wide count, it is also where occupied/vacated webhooks are decided, once.
+/// Fans a channel's frames out to the gateways that have subscribers: one message per gateway per
+/// frame, never one per socket. Keeps the channel's presence members and, for cache channels, the
+/// last event, once for the cluster; being the one place that sees every change, it raises the
+/// channel's webhooks once. Its state is soft: a new activation asks every live gateway before it
+/// serves, and a gateway's ledger tells it what left when a gateway died.
+/// Reentrant: it awaits only confirmations and the app index, after its state has changed.
 /// </summary>
+[Reentrant]
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
+public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways gateways, ILogger<ChannelGrain> logger) : Grain, IChannelGrain
 {
-    private readonly Dictionary<string, GatewayStream> _gateways = new(StringComparer.Ordinal);
-    private string? _key;
-    private (string AppId, string Channel)? _parts;
-    private int _subscriptionCount;
+    private static readonly TimeSpan GoneGatewayCheck = TimeSpan.FromSeconds(10);
+
+    private ChannelRoster _roster = null!;
+    private CoalescedCall _index = null!;
+    private string _key = "";
+    private string _appId = "";
+    private string _channel = "";
     private Cache? _cached;
 
-    private string Key => _key ??= this.GetPrimaryKeyString();
+    private bool IsPresence => ChannelName.IsPresence(_channel);
 
-    // Parsed once: counts change, and webhooks are raised, on every join and leave.
-    private (string AppId, string Channel) Parts => _parts ??= ChannelKey.Parse(Key);
-
-    private string AppId => Parts.AppId;
-
-    private string Channel => Parts.Channel;
-
-    public async Task Register(GatewayRegistration registration)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var previous = _subscriptionCount;
-        if (_gateways.TryGetValue(registration.GatewayId, out var stream))
-        {
-            if (registration.Registration < stream.Registration)
-            {
-                return; // a late call from a registration the gateway has already replaced
-            }
+        _key = this.GetPrimaryKeyString();
+        (_appId, _channel) = ChannelKey.Parse(_key);
+        _roster = new ChannelRoster(IsPresence, gateways.IsLocal);
+        _index = new CoalescedCall(UpdateAppIndex);
 
-            _subscriptionCount -= stream.SocketCount;
-            if (registration.SocketCount == 0)
-            {
-                _gateways.Remove(registration.GatewayId);
-            }
-            else
-            {
-                stream.Renew(registration);
-                _subscriptionCount += stream.SocketCount;
-            }
-        }
-        else if (registration.SocketCount > 0)
+        foreach (var report in await gateways.Ask(link => link.Channel(_key)))
         {
-            _gateways.Add(registration.GatewayId, new GatewayStream(registration));
-            _subscriptionCount += registration.SocketCount;
+            _roster.Restore(report);
         }
 
-        if (_subscriptionCount != previous)
+        if (_roster.SubscriptionCount > 0)
         {
-            RaiseWebhooks(previous);
-            await SubscriptionCountChanged();
+            KeepAlive();
+            _ = _index.Run();
         }
+
+        this.RegisterGrainTimer(DropGoneGateways, new GrainTimerCreationOptions(GoneGatewayCheck, GoneGatewayCheck) { Interleave = true });
     }
+
+    public async Task<string[]> Report(ChannelReport report, int maxMembers)
+    {
+        var change = _roster.Apply(report, maxMembers);
+        await Announce(change, report.GatewayId);
+        return change.Refused;
+    }
+
+    public Task Depart(GatewayDeparture departure) => Announce(_roster.Depart(departure), departure.GatewayId);
 
     public Task Publish(Publication publication)
     {
-        foreach (var stream in _gateways.Values)
-        {
-            stream.Send(Key, publication.Frame, publication.ExceptSocketId, welcomeSocketId: null);
-        }
-
+        var confirmations = Broadcast(publication.Frame, publication.ExceptSocketId, publication.PublishId, publication.Confirmed);
         if (publication.CacheFor is { } ttl)
         {
             _cached = new Cache(publication.Frame, DateTime.UtcNow + ttl);
             KeepAlive();
         }
 
-        return Task.CompletedTask;
+        return Confirmed(confirmations);
     }
 
-    public Task Welcome(string gatewayId, string socketId, byte[] frame)
+    public Task Welcome(string gatewayId, string socketId, byte[]? frame)
     {
-        if (_gateways.TryGetValue(gatewayId, out var stream))
+        if (_roster.Gateway(gatewayId) is not { } share)
         {
-            stream.Send(Key, frame, exceptSocketId: null, welcomeSocketId: socketId);
-            if (CacheChannels.IsCache(Channel))
-            {
-                stream.Send(Key, CachedFrame(), exceptSocketId: null, welcomeSocketId: socketId);
-            }
+            return Task.CompletedTask;
         }
 
-        return Task.CompletedTask;
+        List<Task>? confirmations = null;
+        Welcome(ref confirmations, share, socketId, frame ?? PresenceFrames.SubscriptionSucceeded(_channel, _roster.Members.Snapshot));
+        return Confirmed(confirmations);
     }
 
-    public Task<int> SubscriptionCount() => Task.FromResult(_subscriptionCount);
+    public Task<int> SubscriptionCount() => Task.FromResult(_roster.SubscriptionCount);
+
+    public Task<int> UserCount() => Task.FromResult(_roster.Members.Count);
+
+    public Task<string[]> UserIds() => Task.FromResult(_roster.Members.Snapshot.Select(m => m.Key).ToArray());
 
     public Task<CachedEvent?> CachedEvent()
     {
         var left = _cached is { } cached ? cached.ExpiresAt - DateTime.UtcNow : TimeSpan.Zero;
         return Task.FromResult(left > TimeSpan.Zero ? new CachedEvent(_cached!.Frame, left) : null);
+    }
+
+    /// <summary>
+    /// Sends what a change means to subscribers and webhooks, in the order a client expects:
+    /// occupied first, vacated last, and each new presence socket's snapshot after the member
+    /// events it already includes. Answers once gateways elsewhere have the frames.
+    /// </summary>
+    private async Task Announce(RosterChange change, string gatewayId)
+    {
+        if (!change.CountsChanged && change.Welcomed.Count == 0)
+        {
+            return;
+        }
+
+        if (change.CountBefore == 0 && change.CountAfter > 0)
+        {
+            Raise(WebhookEvent.ChannelOccupied(_channel));
+        }
+
+        List<Task>? confirmations = null;
+        foreach (var (userId, socketId) in change.Removed)
+        {
+            AddAll(ref confirmations, Broadcast(PresenceFrames.MemberRemoved(_channel, userId), socketId, 0, confirm: true));
+            Raise(WebhookEvent.MemberRemoved(_channel, userId));
+        }
+
+        foreach (var (userId, infoJson, socketId) in change.Added)
+        {
+            AddAll(ref confirmations, Broadcast(PresenceFrames.MemberAdded(_channel, userId, infoJson), socketId, 0, confirm: true));
+            Raise(WebhookEvent.MemberAdded(_channel, userId));
+        }
+
+        if (change.Welcomed.Count > 0 && _roster.Gateway(gatewayId) is { } share)
+        {
+            var snapshot = PresenceFrames.SubscriptionSucceeded(_channel, _roster.Members.Snapshot);
+            foreach (var socketId in change.Welcomed)
+            {
+                Welcome(ref confirmations, share, socketId, snapshot);
+            }
+        }
+
+        RaiseCountWebhooks(change);
+        if (!change.CountsChanged)
+        {
+            await Confirmed(confirmations);
+            return;
+        }
+
+        KeepAlive();
+        await Task.WhenAll(Confirmed(confirmations), _index.Run());
+    }
+
+    private void RaiseCountWebhooks(RosterChange change)
+    {
+        // Pusher counts presence channels by users (member events), not subscriptions. Counts change
+        // often, so the event is only built when a webhook takes it.
+        if (change.CountAfter > 0 && change.CountAfter != change.CountBefore && !IsPresence
+            && webhooks.Wants(_appId, WebhookEventNames.SubscriptionCount))
+        {
+            Raise(WebhookEvent.SubscriptionCountChanged(_channel, change.CountAfter));
+        }
+
+        if (change.CountAfter == 0 && change.CountBefore > 0)
+        {
+            Raise(WebhookEvent.ChannelVacated(_channel));
+        }
+    }
+
+    /// <summary>The frame that makes a socket a subscriber; on a cache channel, the cached event (or a miss) right after it.</summary>
+    private void Welcome(ref List<Task>? confirmations, GatewayShare share, string socketId, byte[] frame)
+    {
+        Add(ref confirmations, share.Send(_key, frame, null, socketId, 0, confirm: true));
+        if (CacheChannels.IsCache(_channel))
+        {
+            Add(ref confirmations, share.Send(_key, CachedFrame(), null, socketId, 0, confirm: true));
+        }
+    }
+
+    private List<Task>? Broadcast(byte[] frame, string? exceptSocketId, long publishId, bool confirm)
+    {
+        List<Task>? confirmations = null;
+        foreach (var share in _roster.Gateways)
+        {
+            Add(ref confirmations, share.Send(_key, frame, exceptSocketId, null, publishId, confirm));
+        }
+
+        return confirmations;
+    }
+
+    /// <summary>
+    /// Waits for the gateways' confirmations. A gateway that cannot confirm is dead or cut off; the
+    /// frame is still on its way to a live one, so this never fails the caller.
+    /// </summary>
+    private async Task Confirmed(List<Task>? confirmations)
+    {
+        if (confirmations is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(confirmations);
+        }
+        catch (Exception e)
+        {
+            LogUnconfirmed(logger, e, _key);
+        }
+    }
+
+    /// <summary>A gateway whose silo the membership declared dead leaves, in case its ledger could not say so.</summary>
+    private Task DropGoneGateways(CancellationToken cancellationToken)
+    {
+        var gone = _roster.Gateways.Where(g => gateways.IsGone(g.GatewayId)).ToArray();
+        return Task.WhenAll(gone.Select(share => Announce(_roster.Remove(share), share.GatewayId)));
     }
 
     /// <summary>The unexpired cached event, or <c>pusher:cache_miss</c>.</summary>
@@ -110,8 +221,8 @@ public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
         }
 
         _cached = null;
-        Raise(WebhookEvent.CacheMiss(Channel));
-        return PusherFrame.Json(Channel, static (w, channel) =>
+        Raise(WebhookEvent.CacheMiss(_channel));
+        return PusherFrame.Json(_channel, static (w, channel) =>
         {
             w.WriteStartObject();
             w.WriteString("event"u8, PusherEvents.CacheMiss);
@@ -120,44 +231,32 @@ public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
         });
     }
 
-    private void RaiseWebhooks(int previous)
-    {
-        if (previous == 0)
-        {
-            Raise(WebhookEvent.ChannelOccupied(Channel));
-        }
-
-        // Pusher counts presence channels by users (member events), not subscriptions. Counts change
-        // often, so the event is only built when a webhook takes it.
-        if (_subscriptionCount > 0 && !Channel.StartsWith("presence-", StringComparison.Ordinal)
-            && webhooks.Wants(AppId, WebhookEventNames.SubscriptionCount))
-        {
-            Raise(WebhookEvent.SubscriptionCountChanged(Channel, _subscriptionCount));
-        }
-
-        if (_subscriptionCount == 0)
-        {
-            Raise(WebhookEvent.ChannelVacated(Channel));
-        }
-    }
-
     private void Raise(WebhookEvent webhookEvent)
     {
         // '#' channels (server-to-user) are the server's own, not the app's.
-        if (!Channel.StartsWith('#'))
+        if (!_channel.StartsWith('#'))
         {
-            webhooks.Raise(AppId, webhookEvent);
+            webhooks.Raise(_appId, webhookEvent);
         }
     }
 
-    private Task SubscriptionCountChanged()
+    private async Task UpdateAppIndex()
     {
-        KeepAlive();
-        var (appId, channel) = Parts;
         // '#' channels (server-to-user) are the server's own: GET /channels does not list them.
-        return channel.StartsWith('#')
-            ? Task.CompletedTask
-            : GrainFactory.GetGrain<IAppGrain>(appId).SetSubscriptionCount(channel, _subscriptionCount);
+        if (_channel.StartsWith('#'))
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IAppGrain>(_appId).SetChannel(_channel, _roster.SubscriptionCount, _roster.Members.Count);
+        }
+        catch (Exception e)
+        {
+            // A new app grain activation asks the gateways for its counts, so nothing is lost for good.
+            LogIndexFailed(logger, e, _key);
+        }
     }
 
     /// <summary>
@@ -167,8 +266,30 @@ public sealed class ChannelGrain(IWebhookEvents webhooks) : Grain, IChannelGrain
     private void KeepAlive()
     {
         var cacheLeft = _cached is { } cached ? cached.ExpiresAt - DateTime.UtcNow : TimeSpan.Zero;
-        DelayDeactivation(_subscriptionCount > 0 ? TimeSpan.MaxValue : cacheLeft > TimeSpan.Zero ? cacheLeft : TimeSpan.Zero);
+        DelayDeactivation(_roster.SubscriptionCount > 0 ? TimeSpan.MaxValue : cacheLeft > TimeSpan.Zero ? cacheLeft : TimeSpan.Zero);
     }
+
+    private static void Add(ref List<Task>? tasks, Task? task)
+    {
+        if (task is not null)
+        {
+            (tasks ??= []).Add(task);
+        }
+    }
+
+    private static void AddAll(ref List<Task>? tasks, List<Task>? more)
+    {
+        if (more is not null)
+        {
+            (tasks ??= []).AddRange(more);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel {ChannelKey}: a gateway did not confirm a delivery")]
+    private static partial void LogUnconfirmed(ILogger logger, Exception exception, string channelKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {ChannelKey}: updating the app's channel index failed")]
+    private static partial void LogIndexFailed(ILogger logger, Exception exception, string channelKey);
 
     private sealed record Cache(byte[] Frame, DateTime ExpiresAt);
 }

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Hosting;
+using Orleans.Runtime.Placement;
+using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Grains.Webhooks;
 using SoketiOrleans.Webhooks;
 
@@ -9,11 +12,16 @@ namespace SoketiOrleans.Grains.Hosting;
 public static class GrainsHostingExtensions
 {
     /// <summary>
-    /// Webhook raising and sending. The dispatcher is a hosted service registered here, before the
-    /// gateway's, so that it stops after them and can still deliver what their shutdown raised.
+    /// How grains reach the gateways (each silo's link, the ledger's placement) and webhook raising
+    /// and sending. The webhook dispatcher is a hosted service registered here, before the gateway's,
+    /// so that it stops after them and can still deliver what their shutdown raised.
     /// </summary>
     public static IServiceCollection AddSoketiGrains(this IServiceCollection services, GrainsOptions options)
     {
+        services.AddGrainService<GatewayLink>();
+        services.AddSingleton<GatewayLinks>();
+        services.AddSingleton<LiveGateways>();
+        services.AddPlacementDirector<AwayFromGatewayPlacement, AwayFromGatewayPlacementDirector>();
         services.AddSingleton(options.Webhooks);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new WebhookDestinations(options.Apps));

@@ -1,36 +1,37 @@
+using SoketiOrleans.Quotas;
+
 namespace SoketiOrleans.Grains.Quotas;
 
 /// <summary>
-/// Sockets per gateway of one app, and admission against the app's limit. A gateway re-reports its
-/// count periodically; one silent for longer than <see cref="Expiry"/> is taken to be gone, so a
-/// crashed gateway does not hold its share forever.
+/// Sockets per gateway of one app, and admission against the app's limit. Counts are absolute and
+/// versioned per gateway; a gateway leaves by reporting none, or by being found gone.
 /// </summary>
 public sealed class ConnectionCounts
 {
-    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(90);
-
-    private readonly Dictionary<string, (int Count, long Seen)> _gateways = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Count, long Version)> _gateways = new(StringComparer.Ordinal);
 
     public int Total => _gateways.Values.Sum(g => g.Count);
 
-    public int Admit(string gatewayId, int held, int joining, int limit, long nowMilliseconds)
+    public IEnumerable<string> Gateways => _gateways.Keys;
+
+    /// <returns>How many of <paramref name="joining"/> fit; they count for the gateway from now on.</returns>
+    public int Admit(ConnectionReport report, int joining, int limit)
     {
-        foreach (var (id, gateway) in _gateways)
+        var held = report.Held;
+        if (_gateways.TryGetValue(report.GatewayId, out var known) && known.Version > report.Version)
         {
-            if (nowMilliseconds - gateway.Seen > (long)Expiry.TotalMilliseconds)
-            {
-                _gateways.Remove(id);
-            }
+            held = known.Count; // an older count than the one taken from the gateway itself
         }
 
-        _gateways.Remove(gatewayId);
-        var others = Total;
-        var admitted = Math.Clamp(limit - others - held, 0, Math.Max(joining, 0));
+        _gateways.Remove(report.GatewayId);
+        var admitted = Math.Clamp(limit - Total - held, 0, Math.Max(joining, 0));
         if (held + admitted > 0)
         {
-            _gateways[gatewayId] = (held + admitted, nowMilliseconds);
+            _gateways[report.GatewayId] = (held + admitted, Math.Max(report.Version, known.Version));
         }
 
         return admitted;
     }
+
+    public void Remove(string gatewayId) => _gateways.Remove(gatewayId);
 }

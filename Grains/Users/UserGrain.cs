@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Gateways;
+using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Protocol;
 using SoketiOrleans.Users;
 
@@ -9,90 +11,108 @@ namespace SoketiOrleans.Grains.Users;
 /// The single writer of a user's online state for the whole cluster: online from its first
 /// signed-in socket on any gateway until its last ends. Watchers hear each transition once; what
 /// the user's sockets are sent goes through its server-to-user channel grain, ordered with the
-/// events the HTTP API sends to the user.
+/// events the HTTP API sends to the user. A new activation asks every live gateway for the user's
+/// sockets and watchers before it serves.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed partial class UserGrain(ILogger<UserGrain> logger) : Grain, IUserGrain
+public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     // soketi's code and message for connections the app terminates; 4009 keeps pusher-js from reconnecting.
     private const int TerminatedCode = 4009;
     private const string TerminatedMessage = "You got disconnected by the app.";
+    private static readonly TimeSpan GoneGatewayCheck = TimeSpan.FromSeconds(10);
 
-    private readonly Dictionary<string, (IGatewayObserver Observer, HashSet<string> SocketIds)> _gateways = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UserReport> _gateways = new(StringComparer.Ordinal);
+
+    // Gateways this activation holds or held sockets of: the departure of one that already left is old news.
+    private readonly HashSet<string> _heard = new(StringComparer.Ordinal);
     private readonly HashSet<string> _watchers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WatchedUser> _watched = new(StringComparer.Ordinal);
 
     // Starts from the clock, so a re-activated grain never reuses a version its watchers have seen.
     private long _version = DateTime.UtcNow.Ticks;
     private Task _registering = Task.CompletedTask;
-    private string? _appId;
-    private string? _userId;
-
-    private string AppId => _appId ?? ParseKey().AppId;
-
-    private string UserId => _userId ?? ParseKey().UserId;
+    private string _appId = "";
+    private string _userId = "";
 
     private bool IsOnline => _gateways.Count > 0;
 
-    private IChannelGrain ServerToUser => GrainFactory.GetGrain<IChannelGrain>(ChannelKey.Format(AppId, ServerToUserChannel.For(UserId)));
+    private IChannelGrain ServerToUser => GrainFactory.GetGrain<IChannelGrain>(ChannelKey.Format(_appId, ServerToUserChannel.For(_userId)));
 
-    public async Task SignIn(UserSignIn signIn)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var wasOnline = IsOnline;
-        if (!_gateways.TryGetValue(signIn.GatewayId, out var gateway))
+        var key = this.GetPrimaryKeyString();
+        (_appId, _userId) = UserKey.Parse(key);
+        foreach (var state in await gateways.Ask(link => link.User(key)))
         {
-            gateway = (signIn.Observer, new HashSet<string>(StringComparer.Ordinal));
+            if (state.Report is { } report)
+            {
+                _gateways[report.GatewayId] = report;
+                _heard.Add(report.GatewayId);
+            }
+
+            _watchers.UnionWith(state.Watchers);
         }
 
-        gateway.SocketIds.Add(signIn.SocketId);
-        _gateways[signIn.GatewayId] = (signIn.Observer, gateway.SocketIds);
-        if (!wasOnline)
-        {
-            Transition();
-        }
-
+        // The rebuilt watchlist's answers announce the watched users online again, as at sign-in.
+        Watch(Watchlist());
         KeepAliveWhileNeeded();
-
-        // Taken before the first await: a report applied meanwhile is published to this socket too.
-        var online = _watched.Where(w => w.Value.Online).Select(w => w.Key).ToArray();
-        var channel = ServerToUser;
-        await channel.Welcome(signIn.GatewayId, signIn.SocketId, signIn.SigninSuccess);
-        if (online.Length > 0)
-        {
-            await channel.Welcome(signIn.GatewayId, signIn.SocketId, WatchlistFrames.Online(online));
-        }
-
-        Watch(signIn.Watchlist);
+        this.RegisterGrainTimer(DropGoneGateways, new GrainTimerCreationOptions(GoneGatewayCheck, GoneGatewayCheck) { Interleave = true });
     }
 
-    public Task SignOut(string gatewayId, string socketId)
+    public async Task Report(UserReport report)
     {
-        if (!_gateways.TryGetValue(gatewayId, out var gateway) || !gateway.SocketIds.Remove(socketId))
+        if (_gateways.TryGetValue(report.GatewayId, out var previous) && report.Version < previous.Version)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        if (gateway.SocketIds.Count == 0)
+        _heard.Add(report.GatewayId);
+        var known = previous?.Sockets.Select(s => s.SocketId).ToHashSet(StringComparer.Ordinal) ?? [];
+        var welcome = report.Sockets.Where(s => s.SigninSuccess is not null && !known.Contains(s.SocketId)).ToArray();
+        var kept = report with { Sockets = report.Sockets.Select(s => s with { SigninSuccess = null }).ToArray() };
+        SetGateway(report.GatewayId, kept.Sockets.Length > 0 ? kept : null, watch: welcome.Length == 0);
+
+        // Taken before the first await: a watched user's answer applied meanwhile is published to these sockets too.
+        var online = _watched.Where(w => w.Value.Online).Select(w => w.Key).ToArray();
+        var channel = ServerToUser;
+        foreach (var socket in welcome)
         {
-            _gateways.Remove(gatewayId);
+            await channel.Welcome(report.GatewayId, socket.SocketId, socket.SigninSuccess!);
+            if (online.Length > 0)
+            {
+                await channel.Welcome(report.GatewayId, socket.SocketId, WatchlistFrames.Online(online));
+            }
         }
 
-        if (!IsOnline)
+        if (welcome.Length > 0)
         {
+            // Only now: answers from newly watched users must find the new sockets welcomed.
+            Watch(Watchlist());
+        }
+    }
+
+    public Task Depart(GatewayDeparture departure)
+    {
+        if (_gateways.ContainsKey(departure.GatewayId))
+        {
+            SetGateway(departure.GatewayId, null);
+        }
+        else if (_heard.Add(departure.GatewayId) && departure.Entry.SocketIds is { Length: > 0 } && !IsOnline)
+        {
+            // Rebuilt after the gateway died: it was online through it, and is not any more.
             Transition();
-            Watch([]);
         }
 
-        KeepAliveWhileNeeded();
         return Task.CompletedTask;
     }
 
     public Task Terminate()
     {
-        foreach (var (observer, socketIds) in _gateways.Values)
+        foreach (var report in _gateways.Values)
         {
             // The sockets sign out as they close.
-            _ = observer.CloseSockets(socketIds.ToArray(), TerminatedCode, TerminatedMessage);
+            _ = report.Observer.CloseSockets(report.Sockets.Select(s => s.SocketId).ToArray(), TerminatedCode, TerminatedMessage);
         }
 
         return Task.CompletedTask;
@@ -114,6 +134,46 @@ public sealed partial class UserGrain(ILogger<UserGrain> logger) : Grain, IUserG
 
     public Task WatchedUserChanged(string userId, WatchedUser state) =>
         Apply([(userId, state)]);
+
+    /// <summary>Replaces one gateway's sockets (null: it has none); online and (unless told not to yet) the watchlist follow.</summary>
+    private void SetGateway(string gatewayId, UserReport? report, bool watch = true)
+    {
+        var wasOnline = IsOnline;
+        if (report is null)
+        {
+            _gateways.Remove(gatewayId);
+        }
+        else
+        {
+            _gateways[gatewayId] = report;
+        }
+
+        if (wasOnline != IsOnline)
+        {
+            Transition();
+        }
+
+        if (watch)
+        {
+            Watch(Watchlist());
+        }
+
+        KeepAliveWhileNeeded();
+    }
+
+    private Task DropGoneGateways(CancellationToken cancellationToken)
+    {
+        foreach (var gatewayId in _gateways.Keys.Where(gateways.IsGone).ToArray())
+        {
+            SetGateway(gatewayId, null);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The users watched by any of the user's sockets.</summary>
+    private HashSet<string> Watchlist() =>
+        _gateways.Values.SelectMany(r => r.Sockets).SelectMany(s => s.Watchlist).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Takes what watched users report about themselves and tells this user's sockets about real
@@ -143,8 +203,8 @@ public sealed partial class UserGrain(ILogger<UserGrain> logger) : Grain, IUserG
         }
 
         return Task.WhenAll(
-            cameOnline is null ? Task.CompletedTask : ServerToUser.Publish(new Publication(WatchlistFrames.Online(cameOnline), ExceptSocketId: null)),
-            wentOffline is null ? Task.CompletedTask : ServerToUser.Publish(new Publication(WatchlistFrames.Offline(wentOffline), ExceptSocketId: null)));
+            cameOnline is null ? Task.CompletedTask : ServerToUser.Publish(new Publication(WatchlistFrames.Online(cameOnline), ExceptSocketId: null, Confirmed: true)),
+            wentOffline is null ? Task.CompletedTask : ServerToUser.Publish(new Publication(WatchlistFrames.Offline(wentOffline), ExceptSocketId: null, Confirmed: true)));
     }
 
     /// <summary>Went online or offline: tells every watcher, without waiting for any of them.</summary>
@@ -153,7 +213,7 @@ public sealed partial class UserGrain(ILogger<UserGrain> logger) : Grain, IUserG
         var state = new WatchedUser(IsOnline, ++_version);
         foreach (var watcher in _watchers)
         {
-            _ = User(watcher).WatchedUserChanged(UserId, state);
+            _ = User(watcher).WatchedUserChanged(_userId, state);
         }
     }
 
@@ -162,11 +222,11 @@ public sealed partial class UserGrain(ILogger<UserGrain> logger) : Grain, IUserG
     /// awaited in this turn: two users who watch each other sign in at once, and neither may wait on
     /// the other. Their answers come back as reports, applied like any notice.
     /// </summary>
-    private void Watch(IReadOnlyCollection<string> watchlist)
+    private void Watch(HashSet<string> watchlist)
     {
-        var wanted = watchlist.Where(id => id != UserId).ToHashSet(StringComparer.Ordinal);
-        var dropped = _watched.Keys.Where(id => !wanted.Contains(id)).ToArray();
-        var added = wanted.Where(id => !_watched.ContainsKey(id)).ToArray();
+        watchlist.Remove(_userId);
+        var dropped = _watched.Keys.Where(id => !watchlist.Contains(id)).ToArray();
+        var added = watchlist.Where(id => !_watched.ContainsKey(id)).ToArray();
         foreach (var id in dropped)
         {
             _watched.Remove(id);
@@ -189,27 +249,21 @@ public sealed partial class UserGrain(ILogger<UserGrain> logger) : Grain, IUserG
         await previous;
         try
         {
-            await Task.WhenAll(dropped.Select(id => User(id).RemoveWatcher(UserId)));
-            var states = await Task.WhenAll(added.Select(id => User(id).AddWatcher(UserId)));
+            await Task.WhenAll(dropped.Select(id => User(id).RemoveWatcher(_userId)));
+            var states = await Task.WhenAll(added.Select(id => User(id).AddWatcher(_userId)));
             await Apply(added.Zip(states, (id, state) => (id, state)).ToArray());
         }
         catch (Exception e)
         {
-            LogWatchFailed(logger, e, UserId);
+            LogWatchFailed(logger, e, _userId);
         }
     }
 
-    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(UserKey.Format(AppId, userId));
+    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(UserKey.Format(_appId, userId));
 
     /// <summary>Signed-in sockets and watchers exist only in this activation: keep it while there are any.</summary>
     private void KeepAliveWhileNeeded() =>
         DelayDeactivation(IsOnline || _watchers.Count > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
-
-    private (string AppId, string UserId) ParseKey()
-    {
-        (_appId, _userId) = UserKey.Parse(this.GetPrimaryKeyString());
-        return (_appId, _userId);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Updating the watchlist registrations of user {UserId} failed")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception, string userId);

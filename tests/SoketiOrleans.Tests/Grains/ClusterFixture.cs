@@ -1,13 +1,19 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using SoketiOrleans.Gateways;
+using SoketiOrleans.Grains.Hosting;
+using SoketiOrleans.Grains.Webhooks;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Tests.Grains;
 
-/// <summary>An in-process Orleans cluster of two silos running the real grains.</summary>
+/// <summary>
+/// An in-process Orleans cluster of two silos running the real grains, each silo with a stand-in
+/// for a co-hosted gateway (<see cref="StubGatewayState"/>) that a rebuilding grain asks.
+/// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public TestCluster Cluster { get; } = new TestClusterBuilder(2).AddSiloBuilderConfigurator<WithRecordedWebhooks>().Build();
+    public TestCluster Cluster { get; } = new TestClusterBuilder(2).AddSiloBuilderConfigurator<WithGrainServices>().Build();
 
     public IGrainFactory Grains => Cluster.Client;
 
@@ -15,9 +21,14 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
-    private sealed class WithRecordedWebhooks : ISiloConfigurator
+    private sealed class WithGrainServices : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.Services.AddSingleton<IWebhookEvents, RecordingWebhookEvents>();
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.Services.AddSoketiGrains(new GrainsOptions([], WebhookOptions.Defaults, TimeSpan.Zero));
+            siloBuilder.Services.AddSingleton<IWebhookEvents, RecordingWebhookEvents>();
+            siloBuilder.Services.AddSingleton<IGatewayState, StubGatewayState>();
+        }
     }
 }
 

@@ -1,14 +1,23 @@
 using System.Collections.Concurrent;
 using System.Text;
 using SoketiOrleans.Channels;
+using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateways;
 using SoketiOrleans.Tests.Harness;
+using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Tests.Grains;
 
-/// <summary>A gateway as the grains see it: an observer that records what it is sent.</summary>
+/// <summary>
+/// A gateway as the grains see it: an observer that records what it is sent. Deliveries go through
+/// the real gateway's reorder buffer, so <see cref="Deliveries"/> is what a real gateway would pass
+/// on, in its order; OneWay messages can arrive out of order (seen in these very tests).
+/// </summary>
 public sealed class RecordingGateway : IGatewayObserver
 {
-    private readonly ConcurrentQueue<ChannelDelivery> _deliveries = new();
+    private readonly ConcurrentDictionary<(string Channel, long Registration), ReorderBuffer> _streams = new();
+    private readonly List<ChannelDelivery> _deliveries = [];
+    private long _version;
 
     private RecordingGateway(IGrainFactory grains, string id)
     {
@@ -20,28 +29,47 @@ public sealed class RecordingGateway : IGatewayObserver
 
     public IGatewayObserver Reference { get; }
 
-    /// <summary>
-    /// In stream order, as the real gateway restores it: OneWay messages to an observer can arrive
-    /// out of order (seen in these very tests).
-    /// </summary>
-    public IReadOnlyList<ChannelDelivery> Deliveries => _deliveries.OrderBy(d => d.Registration).ThenBy(d => d.Sequence).ToArray();
+    public IReadOnlyList<ChannelDelivery> Deliveries
+    {
+        get
+        {
+            lock (_deliveries)
+            {
+                return [.. _deliveries];
+            }
+        }
+    }
 
-    public static RecordingGateway Create(IGrainFactory grains) => new(grains, $"gw-{Guid.NewGuid():N}");
+    /// <summary>The close orders it was sent, as (socket ids, code, message).</summary>
+    public ConcurrentQueue<(string[] SocketIds, int Code, string Message)> Closes { get; } = new();
 
     public long CurrentRegistration { get; private set; } = 1;
 
-    public GatewayRegistration Registration(int sockets) => new(Id, Reference, CurrentRegistration, sockets);
+    public static RecordingGateway Create(IGrainFactory grains) => new(grains, $"gw-{Guid.NewGuid():N}");
+
+    /// <summary>A channel report of this gateway, each one newer than the last.</summary>
+    public ChannelReport Report(int sockets) => new(Id, Reference, CurrentRegistration, Interlocked.Increment(ref _version), sockets);
+
+    /// <summary>A presence channel's report: exactly these sockets.</summary>
+    public ChannelReport Presence(params PresenceSocket[] members) =>
+        new(Id, Reference, CurrentRegistration, Interlocked.Increment(ref _version), members.Length, members);
+
+    /// <summary>A user report: exactly these signed-in sockets of the user.</summary>
+    public UserReport User(params UserSocket[] sockets) => new(Id, Reference, Interlocked.Increment(ref _version), sockets);
 
     public void StartNewRegistration() => CurrentRegistration++;
 
     public Task Deliver(ChannelDelivery delivery)
     {
-        _deliveries.Enqueue(delivery);
+        lock (_deliveries)
+        {
+            _streams.GetOrAdd((delivery.ChannelKey, delivery.Registration), _ => new ReorderBuffer()).Accept(delivery, _deliveries.Add);
+        }
+
         return Task.CompletedTask;
     }
 
-    /// <summary>The close orders it was sent, as (socket ids, code, message).</summary>
-    public ConcurrentQueue<(string[] SocketIds, int Code, string Message)> Closes { get; } = new();
+    public Task DeliverConfirmed(ChannelDelivery delivery) => Deliver(delivery);
 
     public Task CloseSockets(string[] socketIds, int code, string message)
     {

@@ -18,12 +18,11 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     private async Task<RecordingGateway> GatewayOf(string userId)
     {
         var gateway = RecordingGateway.Create(fixture.Grains);
-        await fixture.Grains.GetGrain<IChannelGrain>(ChannelKey.Format(_appId, ServerToUserChannel.For(userId))).Register(gateway.Registration(1));
+        await fixture.Grains.GetGrain<IChannelGrain>(ChannelKey.Format(_appId, ServerToUserChannel.For(userId))).Report(gateway.Report(1), -1);
         return gateway;
     }
 
-    private static UserSignIn SignIn(RecordingGateway gateway, string socketId, params string[] watchlist) =>
-        new(gateway.Id, gateway.Reference, socketId, watchlist, Success);
+    private static UserSocket SignedIn(string socketId, params string[] watchlist) => new(socketId, watchlist, Success);
 
     [Fact]
     public async Task Watch_notices_that_are_older_or_change_nothing_are_dropped()
@@ -31,7 +30,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var x = await User("x").AddWatcher("probe");
         var gateway = await GatewayOf("w");
         var w = User("w");
-        await w.SignIn(SignIn(gateway, "1.1", "x"));
+        await w.Report(gateway.User(SignedIn("1.1", "x")));
 
         // OneWay notices may arrive in any order: each step holds whatever the order within it.
         await w.WatchedUserChanged("x", new WatchedUser(true, x.Version - 1)); // older than what w read
@@ -61,7 +60,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var gx = await GatewayOf("x");
         var gy = await GatewayOf("y");
 
-        await Task.WhenAll(User("x").SignIn(SignIn(gx, "1.1", "y")), User("y").SignIn(SignIn(gy, "2.1", "x")));
+        await Task.WhenAll(User("x").Report(gx.User(SignedIn("1.1", "y"))), User("y").Report(gy.User(SignedIn("2.1", "x"))));
 
         const string online = """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"online","user_ids":["{0}"]}]}}""";
         Assert.Equal(online.Replace("{0}", "y"), RecordingGateway.Text((await gx.WaitFor(2))[1]));
@@ -74,10 +73,10 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var first = await GatewayOf("u");
         var second = await GatewayOf("u");
         var u = User("u");
-        await u.SignIn(SignIn(first, "1.1"));
-        await u.SignIn(SignIn(first, "1.2"));
-        await u.SignIn(SignIn(second, "2.1"));
-        await u.SignOut(first.Id, "1.2");
+        await u.Report(first.User(SignedIn("1.1")));
+        await u.Report(first.User(SignedIn("1.1"), SignedIn("1.2")));
+        await u.Report(second.User(SignedIn("2.1")));
+        await u.Report(first.User(new UserSocket("1.1", [])));
 
         await u.Terminate();
 

@@ -1,5 +1,4 @@
 using SoketiOrleans.Channels;
-using SoketiOrleans.Presence;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Tests.Grains;
@@ -17,11 +16,11 @@ public sealed class WebhookGrainTests(ClusterFixture fixture)
     {
         var (a, b) = (RecordingGateway.Create(fixture.Grains), RecordingGateway.Create(fixture.Grains));
         var channel = Channel("shared");
-        await channel.Register(a.Registration(1));
-        await channel.Register(b.Registration(1));
-        await channel.Register(b.Registration(1)); // a re-assertion changes nothing
-        await channel.Register(a.Registration(0));
-        await channel.Register(b.Registration(0));
+        await channel.Report(a.Report(1), -1);
+        await channel.Report(b.Report(1), -1);
+        await channel.Report(b.Report(1), -1); // a re-assertion changes nothing
+        await channel.Report(a.Report(0), -1);
+        await channel.Report(b.Report(0), -1);
 
         Assert.Equal(
         [
@@ -37,10 +36,11 @@ public sealed class WebhookGrainTests(ClusterFixture fixture)
     public async Task Presence_channels_have_no_subscription_count_events()
     {
         var gateway = RecordingGateway.Create(fixture.Grains);
-        await Channel("presence-x").Register(gateway.Registration(1));
-        await Channel("presence-x").Register(gateway.Registration(0));
+        await Channel("presence-x").Report(gateway.Presence(new PresenceSocket("1.1", "ann")), -1);
+        await Channel("presence-x").Report(gateway.Presence(), -1);
 
-        Assert.Equal([WebhookEvent.ChannelOccupied("presence-x"), WebhookEvent.ChannelVacated("presence-x")],
+        Assert.Equal(
+            [WebhookEvent.ChannelOccupied("presence-x"), WebhookEvent.MemberAdded("presence-x", "ann"), WebhookEvent.MemberRemoved("presence-x", "ann"), WebhookEvent.ChannelVacated("presence-x")],
             RecordingWebhookEvents.For(_appId, "presence-x"));
     }
 
@@ -48,8 +48,8 @@ public sealed class WebhookGrainTests(ClusterFixture fixture)
     public async Task Server_to_user_channels_raise_nothing()
     {
         var gateway = RecordingGateway.Create(fixture.Grains);
-        await Channel("#server-to-user-ann").Register(gateway.Registration(1));
-        await Channel("#server-to-user-ann").Register(gateway.Registration(0));
+        await Channel("#server-to-user-ann").Report(gateway.Report(1), -1);
+        await Channel("#server-to-user-ann").Report(gateway.Report(0), -1);
 
         Assert.Empty(RecordingWebhookEvents.For(_appId, "#server-to-user-ann"));
     }
@@ -58,17 +58,14 @@ public sealed class WebhookGrainTests(ClusterFixture fixture)
     public async Task Members_are_raised_once_per_user_whichever_gateways_their_sockets_are_on()
     {
         const string name = "presence-members";
-        var key = ChannelKey.Format(_appId, name);
-        var gateway = RecordingGateway.Create(fixture.Grains);
-        await fixture.Grains.GetGrain<IChannelGrain>(key).Register(gateway.Registration(3));
-        var presence = fixture.Grains.GetGrain<IPresenceGrain>(key);
+        var channel = Channel(name);
+        var (a, b) = (RecordingGateway.Create(fixture.Grains), RecordingGateway.Create(fixture.Grains));
 
-        await presence.Join(new PresenceJoin(gateway.Id, "1.1", "ann", null));
-        await presence.Join(new PresenceJoin("gateway-b", "2.1", "ann", null));
-        await presence.Join(new PresenceJoin("gateway-b", "2.2", "bob", null));
-        await presence.Leave("1.1");
-        await presence.Leave("2.1");
-        await presence.Leave("2.1");
+        await channel.Report(a.Presence(new PresenceSocket("1.1", "ann")), -1);
+        await channel.Report(b.Presence(new PresenceSocket("2.1", "ann"), new PresenceSocket("2.2", "bob")), -1);
+        await channel.Report(a.Presence(), -1);
+        await channel.Report(b.Presence(new PresenceSocket("2.2", "bob")), -1);
+        await channel.Report(b.Presence(new PresenceSocket("2.2", "bob")), -1);
 
         Assert.Equal(
         [
@@ -84,7 +81,7 @@ public sealed class WebhookGrainTests(ClusterFixture fixture)
     {
         var gateway = RecordingGateway.Create(fixture.Grains);
         var channel = Channel("cache-news");
-        await channel.Register(gateway.Registration(2));
+        await channel.Report(gateway.Report(2), -1);
         await channel.Welcome(gateway.Id, "1.1", [1]);
         await channel.Publish(new Publication([2], null, TimeSpan.FromMinutes(1)));
         await channel.Welcome(gateway.Id, "1.2", [1]);

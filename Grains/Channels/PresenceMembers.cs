@@ -1,4 +1,4 @@
-namespace SoketiOrleans.Grains.Presence;
+namespace SoketiOrleans.Grains.Channels;
 
 /// <summary>Users of a presence channel with their info and how many sockets each has in it.</summary>
 internal sealed class PresenceMembers

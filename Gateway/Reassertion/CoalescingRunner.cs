@@ -1,4 +1,4 @@
-namespace SoketiOrleans.Gateway.Quotas;
+namespace SoketiOrleans.Gateway.Reassertion;
 
 /// <summary>
 /// Runs a step whenever asked, never two at once: asks that arrive while a step runs are folded

@@ -1,0 +1,48 @@
+using SoketiOrleans.Apps;
+using SoketiOrleans.Channels;
+using SoketiOrleans.Gateways;
+using SoketiOrleans.Quotas;
+using SoketiOrleans.Users;
+
+namespace SoketiOrleans.Gateway.Cluster;
+
+/// <summary>The seam over Orleans grains, through a co-hosted silo's or an Orleans client's <see cref="IGrainFactory"/>.</summary>
+internal sealed class GrainCluster(IGrainFactory grains) : ICluster
+{
+    public IGatewayObserver CreateObserver(IGatewayObserver gateway) => grains.CreateObjectReference<IGatewayObserver>(gateway);
+
+    public void DeleteObserver(IGatewayObserver observer) => grains.DeleteObjectReference<IGatewayObserver>(observer);
+
+    public Task<string[]> ReportChannel(string channelKey, ChannelReport report, int maxMembers) =>
+        Channel(channelKey).Report(report, maxMembers);
+
+    public Task Publish(string channelKey, Publication publication) => Channel(channelKey).Publish(publication);
+
+    public Task Welcome(string channelKey, string gatewayId, string socketId, byte[]? frame) =>
+        Channel(channelKey).Welcome(gatewayId, socketId, frame);
+
+    public Task<int> SubscriptionCount(string channelKey) => Channel(channelKey).SubscriptionCount();
+
+    public Task<int> UserCount(string channelKey) => Channel(channelKey).UserCount();
+
+    public Task<string[]> UserIds(string channelKey) => Channel(channelKey).UserIds();
+
+    public Task<CachedEvent?> CachedEvent(string channelKey) => Channel(channelKey).CachedEvent();
+
+    public Task<ChannelSummary[]> Channels(string appId, string? prefix) => grains.GetGrain<IAppGrain>(appId).Channels(prefix);
+
+    public Task ReportUser(string userKey, UserReport report) => grains.GetGrain<IUserGrain>(userKey).Report(report);
+
+    public Task TerminateUser(string userKey) => grains.GetGrain<IUserGrain>(userKey).Terminate();
+
+    public Task<int> AdmitConnections(string appId, ConnectionReport report, int joining, int limit) =>
+        grains.GetGrain<IConnectionQuotaGrain>(appId).Admit(report, joining, limit);
+
+    public Task<RateLease> LeaseTokens(string rateLimitKey, int wanted, int limit) =>
+        grains.GetGrain<IRateLimitGrain>(rateLimitKey).Lease(wanted, limit);
+
+    public Task<LedgerAnswer> RecordLedger(string gatewayId, LedgerReport report) =>
+        grains.GetGrain<IGatewayLedgerGrain>(gatewayId).Record(report);
+
+    private IChannelGrain Channel(string channelKey) => grains.GetGrain<IChannelGrain>(channelKey);
+}

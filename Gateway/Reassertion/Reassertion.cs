@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SoketiOrleans.Gateway.Reassertion;
+
+/// <summary>
+/// The one component through which the gateway reports its state to grains. Every piece of state
+/// (a channel's sockets, a user's signed-in sockets, an app's connections, the ledger) is a
+/// <see cref="ReassertedState"/> registered here. Everything is sent again every
+/// <see cref="Period"/> and at once when the host sees the cluster lose a silo; the ledger, which
+/// carries this gateway's lease, every <see cref="LeaseRenewal"/>.
+/// </summary>
+public sealed partial class Reassertion(TimeProvider time, ILogger<Reassertion> logger) : BackgroundService
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan LeaseRenewal = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<ReassertedState, byte> _targets = new();
+    private ReassertedState? _ledger;
+    private Action<ReassertedState>? _changed;
+    private long _lastWarning;
+    private long _failuresSinceWarning;
+
+    internal TimeProvider Time => time;
+
+    internal TimeSpan FirstRetry { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    internal TimeSpan LastRetry { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int Count => _targets.Count;
+
+    public IEnumerable<ReassertedState> Targets => _targets.Keys.Where(t => t != _ledger);
+
+    /// <summary>Sends every piece of state again: a grain that held some of it may have been lost.</summary>
+    public void ReassertAll()
+    {
+        foreach (var target in _targets.Keys)
+        {
+            target.Reassert();
+        }
+    }
+
+    /// <summary>The ledger hears of every change of every other target.</summary>
+    internal void AttachLedger(ReassertedState ledger, Action<ReassertedState> changed)
+    {
+        _ledger = ledger;
+        _changed = changed;
+    }
+
+    internal void Add(ReassertedState target) => _targets.TryAdd(target, 0);
+
+    internal void Remove(ReassertedState target) => _targets.TryRemove(target, out _);
+
+    internal void Changed(ReassertedState target)
+    {
+        if (target != _ledger)
+        {
+            _changed?.Invoke(target);
+        }
+    }
+
+    /// <summary>
+    /// When a silo dies, every report to its grains fails until they are re-activated: one warning
+    /// per <see cref="LeaseRenewal"/> with a count, the rest at Debug.
+    /// </summary>
+    internal void ReportFailed(Exception exception, string name, TimeSpan retryIn)
+    {
+        var now = time.GetTimestamp();
+        var failed = Interlocked.Increment(ref _failuresSinceWarning);
+        var last = Interlocked.Read(ref _lastWarning);
+        if ((last == 0 || time.GetElapsedTime(last, now) >= LeaseRenewal) && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
+        {
+            Interlocked.Add(ref _failuresSinceWarning, -failed);
+            LogReportsFailed(logger, exception, failed, name, retryIn.TotalMilliseconds);
+        }
+        else
+        {
+            LogReportFailed(logger, exception, name, retryIn.TotalMilliseconds);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(LeaseRenewal, time);
+        var sinceAll = TimeSpan.Zero;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                sinceAll += LeaseRenewal;
+                if (sinceAll >= Period)
+                {
+                    sinceAll = TimeSpan.Zero;
+                    ReassertAll();
+                }
+                else
+                {
+                    _ledger?.Reassert();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} reports to grains failed since the last warning, the latest of {Target}; retrying in {RetryInMs} ms")]
+    private static partial void LogReportsFailed(ILogger logger, Exception exception, long failed, string target, double retryInMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reporting {Target} to its grain failed; retrying in {RetryInMs} ms")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception, string target, double retryInMs);
+}

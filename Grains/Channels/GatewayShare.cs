@@ -1,0 +1,60 @@
+using SoketiOrleans.Channels;
+using SoketiOrleans.Gateways;
+
+namespace SoketiOrleans.Grains.Channels;
+
+/// <summary>
+/// One gateway's part of a channel: its sockets (and, in presence channels, their members) and the
+/// channel's ordered stream to it.
+/// </summary>
+internal sealed class GatewayShare(ChannelReport report, bool local)
+{
+    private IGatewayObserver _observer = report.Observer;
+    private long _nextSequence = 1;
+
+    public string GatewayId { get; } = report.GatewayId;
+
+    public long Registration { get; private set; } = report.Registration;
+
+    public long Version { get; private set; } = report.Version;
+
+    public int SocketCount => Members?.Count ?? _socketCount;
+
+    /// <summary>Presence channels: the gateway's admitted sockets by id.</summary>
+    public Dictionary<string, PresenceSocket>? Members { get; set; }
+
+    private int _socketCount = report.SocketCount;
+
+    /// <summary>
+    /// Takes a newer report's count and stream. A higher registration restarts the sequence; a lower
+    /// one is a report that was on its way while a new activation asked the gateway for a new stream.
+    /// </summary>
+    public void Renew(ChannelReport renewed)
+    {
+        if (renewed.Registration > Registration)
+        {
+            Registration = renewed.Registration;
+            _nextSequence = 1;
+        }
+
+        _observer = renewed.Observer;
+        Version = renewed.Version;
+        _socketCount = renewed.SocketCount;
+    }
+
+    /// <returns>
+    /// The gateway's confirmation when one is asked for and the gateway is in another process (one in
+    /// this process dies with this grain, so it needs none); otherwise null.
+    /// </returns>
+    public Task? Send(string channelKey, byte[] frame, string? exceptSocketId, string? welcomeSocketId, long publishId, bool confirm)
+    {
+        var delivery = new ChannelDelivery(channelKey, Registration, _nextSequence++, frame, exceptSocketId, welcomeSocketId, publishId);
+        if (confirm && !local)
+        {
+            return _observer.DeliverConfirmed(delivery);
+        }
+
+        _ = _observer.Deliver(delivery);
+        return null;
+    }
+}
