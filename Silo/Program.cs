@@ -34,7 +34,11 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     }
 });
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
-builder.UseOrleans(silo => LocalClustering.Configure(silo, options.Orleans));
+builder.UseOrleans(silo =>
+{
+    LocalClustering.Configure(silo, options.Orleans);
+    FailureDetection.Configure(silo);
+});
 builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
 builder.Services.AddSoketiGrains(options.Grains);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Console;
 using SoketiOrleans.Silo.Configuration;
 
 namespace SoketiOrleans.Silo;
@@ -17,11 +18,22 @@ internal static partial class ServerLogging
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
             console.UseUtcTimestamp = true;
         });
+
+        // When whoever reads the output falls behind (a busy pipe, a slow log shipper), lines are
+        // dropped rather than every thread that logs, grains included, waiting for the console.
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("SoketiOrleans", debug ? LogLevel.Debug : LogLevel.Information);
 
         // Its first check after start-up always reports a stall of however long the machine has been up.
         logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+
+        // When a silo dies, Orleans' placement retries log every attempt with a stack trace; its
+        // membership and connection warnings already say what happened, once.
+        logging.AddFilter("Polly", LogLevel.Critical);
+
+        // The grain-service base class logs its ring range at every start and membership change.
+        logging.AddFilter("SoketiOrleans.Grains.Gateways.GatewayLink", LogLevel.Warning);
     }
 
     public static void Started(WebApplication app, SoketiOptions options)

@@ -5,6 +5,7 @@ using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Reassertion;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateways;
+using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Gateway.Channels;
 
@@ -28,14 +29,17 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
     private readonly ICluster _cluster;
     private readonly int _maxMembers;
     private readonly ILogger _logger;
+    private readonly Action<WatchlistNotice>? _told;
     private RecentPublications? _recent;
     private long _registration;
     private ChannelReport? _acknowledged;
 
+    /// <param name="told">For a user's server-to-user channel: hears the watchlist events its sockets are sent.</param>
     internal LocalChannel(string appId, string channel, int maxMembers, LocalChannelIndex index, GatewayIdentity gateway, ICluster cluster,
-        Reassertion.Reassertion reassertion, ILogger logger)
+        Reassertion.Reassertion reassertion, Action<WatchlistNotice>? told, ILogger logger)
         : base(reassertion)
     {
+        _told = told;
         AppId = appId;
         Channel = channel;
         Key = ChannelKey.Format(appId, channel);
@@ -261,9 +265,11 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
             }
 
             socket.Send(delivery.Frame);
+            Told(delivery);
             return;
         }
 
+        Told(delivery);
         var except = delivery.ExceptSocketId;
         foreach (var socket in _active.Values)
         {
@@ -271,6 +277,14 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
             {
                 socket.Send(delivery.Frame);
             }
+        }
+    }
+
+    private void Told(ChannelDelivery delivery)
+    {
+        if (delivery.Watchlist is { } notice)
+        {
+            _told?.Invoke(notice);
         }
     }
 

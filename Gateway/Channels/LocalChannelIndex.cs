@@ -4,11 +4,14 @@ using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Sockets;
+using SoketiOrleans.Gateway.Users;
+using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Gateway.Channels;
 
 /// <summary>channel → this gateway's sockets in it: the only per-socket state, and it stays local.</summary>
-public sealed class LocalChannelIndex(ICluster cluster, GatewayIdentity gateway, Reassertion.Reassertion reassertion, ILogger<LocalChannel> logger)
+public sealed class LocalChannelIndex(
+    ICluster cluster, GatewayIdentity gateway, Reassertion.Reassertion reassertion, LocalUsers users, ILogger<LocalChannel> logger)
 {
     /// <summary>How long a subscribe waits for its channel grain (it is retried meanwhile, e.g. while a dead silo's grains move).</summary>
     public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(15);
@@ -27,7 +30,8 @@ public sealed class LocalChannelIndex(ICluster cluster, GatewayIdentity gateway,
         var key = ChannelKey.Format(app.Id, channel);
         while (true)
         {
-            var local = _channels.GetOrAdd(key, _ => new LocalChannel(app.Id, channel, app.MaxPresenceMembersPerChannel, this, gateway, cluster, reassertion, logger));
+            var local = _channels.GetOrAdd(key, _ => new LocalChannel(
+                app.Id, channel, app.MaxPresenceMembersPerChannel, this, gateway, cluster, reassertion, Told(app.Id, channel), logger));
             if (local.Join(socket, member) is { } joined)
             {
                 try
@@ -42,6 +46,10 @@ public sealed class LocalChannelIndex(ICluster cluster, GatewayIdentity gateway,
             }
         }
     }
+
+    /// <summary>A user's server-to-user channel tells the user's local state what watchlist events its sockets got.</summary>
+    private Action<WatchlistNotice>? Told(string appId, string channel) =>
+        ServerToUserChannel.UserIdOf(channel) is { } userId ? notice => users.Told(appId, userId, notice) : null;
 
     internal LocalChannel? Find(string channelKey) => _channels.GetValueOrDefault(channelKey);
 

@@ -143,7 +143,7 @@ public abstract partial class ReassertedState<TReport, TAnswer>(Reassertion owne
                     _reassert = true; // the grain may have missed it: send it even if nothing changes
                 }
 
-                await Task.Delay(delay, Owner.Time);
+                await Owner.Delay(delay);
                 delay = delay * 2 < Owner.LastRetry ? delay * 2 : Owner.LastRetry;
                 continue;
             }

@@ -19,14 +19,16 @@ public sealed partial class Reassertion(TimeProvider time, ILogger<Reassertion> 
     private readonly ConcurrentDictionary<ReassertedState, byte> _targets = new();
     private ReassertedState? _ledger;
     private Action<ReassertedState>? _changed;
+    private PeriodicTimer? _timer;
     private long _lastWarning;
     private long _failuresSinceWarning;
-
-    internal TimeProvider Time => time;
 
     internal TimeSpan FirstRetry { get; init; } = TimeSpan.FromMilliseconds(100);
 
     internal TimeSpan LastRetry { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Waits before a retry; tests see the delays asked for.</summary>
+    internal Func<TimeSpan, Task> Delay { get; init; } = delay => Task.Delay(delay, time);
 
     public int Count => _targets.Count;
 
@@ -80,9 +82,16 @@ public sealed partial class Reassertion(TimeProvider time, ILogger<Reassertion> 
         }
     }
 
+    // Made before the background loop runs, so no round is missed while it starts.
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _timer = new PeriodicTimer(LeaseRenewal, time);
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(LeaseRenewal, time);
+        using var timer = _timer!;
         var sinceAll = TimeSpan.Zero;
         try
         {

@@ -10,6 +10,9 @@ namespace SoketiOrleans.Gateway.Users;
 public sealed class LocalUser : ReassertedState<UserReport, bool>
 {
     private readonly Dictionary<string, UserSocket> _sockets = new(StringComparer.Ordinal);
+
+    // What the user's sockets here were last told about each watched user: online or offline.
+    private readonly Dictionary<string, bool> _told = new(StringComparer.Ordinal);
     private readonly LocalUsers _index;
     private readonly GatewayIdentity _gateway;
     private readonly ICluster _cluster;
@@ -82,12 +85,27 @@ public sealed class LocalUser : ReassertedState<UserReport, bool>
         }
     }
 
-    /// <summary>What the grain had acknowledged, for a new activation of it; null when it had no socket here.</summary>
-    internal UserReport? ForNewActivation()
+    /// <summary>A watchlist event reached the user's sockets here.</summary>
+    internal void Told(WatchlistNotice notice)
     {
         lock (Gate)
         {
-            return _acknowledged is { Sockets.Length: > 0 } acknowledged ? acknowledged : null;
+            foreach (var userId in notice.UserIds)
+            {
+                _told[userId] = notice.Online;
+            }
+        }
+    }
+
+    /// <summary>What the grain had acknowledged, for a new activation of it (null when it had no socket here), and what the sockets were told.</summary>
+    internal (UserReport? Report, string[] ToldOnline, string[] ToldOffline) ForNewActivation()
+    {
+        lock (Gate)
+        {
+            return (
+                _acknowledged is { Sockets.Length: > 0 } acknowledged ? acknowledged : null,
+                _told.Where(t => t.Value).Select(t => t.Key).ToArray(),
+                _told.Where(t => !t.Value).Select(t => t.Key).ToArray());
         }
     }
 

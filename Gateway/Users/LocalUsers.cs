@@ -43,13 +43,17 @@ public sealed class LocalUsers(ICluster cluster, GatewayIdentity gateway, Reasse
         }
     }
 
-    /// <summary>For a new activation of the user grain: its sockets here, and the users here who watch it.</summary>
+    /// <summary>A watchlist event was delivered to the user's sockets here (through its server-to-user channel).</summary>
+    internal void Told(string appId, string userId, WatchlistNotice notice) =>
+        _users.GetValueOrDefault(UserKey.Format(appId, userId))?.Told(notice);
+
+    /// <summary>For a new activation of the user grain: its sockets here, the users here who watch it, and what its sockets were told.</summary>
     internal UserState? ForNewActivation(string userKey)
     {
         var (appId, userId) = UserKey.Parse(userKey);
-        var report = _users.GetValueOrDefault(userKey)?.ForNewActivation();
+        var (report, online, offline) = _users.GetValueOrDefault(userKey)?.ForNewActivation() ?? (null, [], []);
         var watchers = _users.Values.Where(u => u.AppId == appId && u.UserId != userId && u.Watches(userId)).Select(u => u.UserId).ToArray();
-        return report is null && watchers.Length == 0 ? null : new UserState(report, watchers);
+        return report is null && watchers.Length == 0 ? null : new UserState(report, watchers, online, offline);
     }
 
     internal void Remove(LocalUser user) => _users.TryRemove(KeyValuePair.Create(user.Key, user));

@@ -1,3 +1,5 @@
+using SoketiOrleans.Users;
+
 namespace SoketiOrleans.Channels;
 
 /// <summary>
@@ -11,6 +13,7 @@ namespace SoketiOrleans.Channels;
 /// events).
 /// </param>
 /// <param name="PublishId">The publication's id when it may arrive twice (see <see cref="Publication.PublishId"/>); else 0.</param>
+/// <param name="Watchlist">What a watchlist event's frame says (see <see cref="Publication.Watchlist"/>).</param>
 [GenerateSerializer, Immutable, Alias("so.ChannelDelivery")]
 public sealed record ChannelDelivery(
     [property: Id(0)] string ChannelKey,
@@ -19,4 +22,5 @@ public sealed record ChannelDelivery(
     [property: Id(3)] byte[] Frame,
     [property: Id(4)] string? ExceptSocketId,
     [property: Id(5)] string? WelcomeSocketId,
-    [property: Id(6)] long PublishId = 0);
+    [property: Id(6)] long PublishId = 0,
+    [property: Id(7)] WatchlistNotice? Watchlist = null);

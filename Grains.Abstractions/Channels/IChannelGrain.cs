@@ -1,4 +1,5 @@
 using SoketiOrleans.Gateways;
+using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Channels;
 
@@ -24,7 +25,8 @@ public interface IChannelGrain : IGrainWithStringKey
     /// order with the channel's stream; on a cache channel the cached event (or
     /// <c>pusher:cache_miss</c>) follows it.
     /// </summary>
-    Task Welcome(string gatewayId, string socketId, byte[]? frame);
+    /// <param name="watchlist">What the frame says when it is a watchlist event.</param>
+    Task Welcome(string gatewayId, string socketId, byte[]? frame, WatchlistNotice? watchlist = null);
 
     /// <summary>The gateway is gone: what it held leaves, announced once.</summary>
     Task Depart(GatewayDeparture departure);

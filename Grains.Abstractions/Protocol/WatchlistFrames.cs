@@ -7,11 +7,8 @@ namespace SoketiOrleans.Protocol;
 /// </summary>
 public static class WatchlistFrames
 {
-    public static byte[] Online(IReadOnlyCollection<string> userIds) => Frame("online", userIds);
-
-    public static byte[] Offline(IReadOnlyCollection<string> userIds) => Frame("offline", userIds);
-
-    private static byte[] Frame(string name, IReadOnlyCollection<string> userIds) =>
+    /// <param name="name"><c>online</c> or <c>offline</c>.</param>
+    public static byte[] Frame(string name, IReadOnlyCollection<string> userIds) =>
         PusherFrame.Json((name, userIds), static (w, s) =>
         {
             w.WriteStartObject();

@@ -28,7 +28,6 @@ public interface IUserGrain : IGrainWithStringKey
 
     Task RemoveWatcher(string watcherId);
 
-    /// <summary>A watched user came online or went offline.</summary>
-    [OneWay]
+    /// <summary>A watched user came online or went offline. Answered, so the watched user can retry a notice that did not arrive.</summary>
     Task WatchedUserChanged(string userId, WatchedUser state);
 }

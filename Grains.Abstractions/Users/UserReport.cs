@@ -24,8 +24,13 @@ public sealed record UserSocket(
     [property: Id(1)] string[] Watchlist,
     [property: Id(2)] byte[]? SigninSuccess = null);
 
-/// <summary>What one gateway tells a rebuilt user grain: its sockets of the user, and its users who watch it.</summary>
+/// <summary>
+/// What one gateway tells a rebuilt user grain: its sockets of the user, its users who watch it, and
+/// what the user's sockets there were last told about the users it watches.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("so.UserState")]
 public sealed record UserState(
     [property: Id(0)] UserReport? Report,
-    [property: Id(1)] string[] Watchers);
+    [property: Id(1)] string[] Watchers,
+    [property: Id(2)] string[] ToldOnline,
+    [property: Id(3)] string[] ToldOffline);

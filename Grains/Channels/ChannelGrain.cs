@@ -4,6 +4,7 @@ using SoketiOrleans.Channels;
 using SoketiOrleans.Gateways;
 using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Protocol;
+using SoketiOrleans.Users;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Grains.Channels;
@@ -63,7 +64,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
 
     public Task Publish(Publication publication)
     {
-        var confirmations = Broadcast(publication.Frame, publication.ExceptSocketId, publication.PublishId, publication.Confirmed);
+        var confirmations = Broadcast(publication.Frame, publication.ExceptSocketId, publication.PublishId, publication.Confirmed, publication.Watchlist);
         if (publication.CacheFor is { } ttl)
         {
             _cached = new Cache(publication.Frame, DateTime.UtcNow + ttl);
@@ -73,7 +74,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         return Confirmed(confirmations);
     }
 
-    public Task Welcome(string gatewayId, string socketId, byte[]? frame)
+    public Task Welcome(string gatewayId, string socketId, byte[]? frame, WatchlistNotice? watchlist = null)
     {
         if (_roster.Gateway(gatewayId) is not { } share)
         {
@@ -81,7 +82,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         }
 
         List<Task>? confirmations = null;
-        Welcome(ref confirmations, share, socketId, frame ?? PresenceFrames.SubscriptionSucceeded(_channel, _roster.Members.Snapshot));
+        Welcome(ref confirmations, share, socketId, frame ?? PresenceFrames.SubscriptionSucceeded(_channel, _roster.Members.Snapshot), watchlist);
         return Confirmed(confirmations);
     }
 
@@ -164,21 +165,21 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
     }
 
     /// <summary>The frame that makes a socket a subscriber; on a cache channel, the cached event (or a miss) right after it.</summary>
-    private void Welcome(ref List<Task>? confirmations, GatewayShare share, string socketId, byte[] frame)
+    private void Welcome(ref List<Task>? confirmations, GatewayShare share, string socketId, byte[] frame, WatchlistNotice? watchlist = null)
     {
-        Add(ref confirmations, share.Send(_key, frame, null, socketId, 0, confirm: true));
+        Add(ref confirmations, share.Send(_key, frame, null, socketId, 0, confirm: true, watchlist));
         if (CacheChannels.IsCache(_channel))
         {
             Add(ref confirmations, share.Send(_key, CachedFrame(), null, socketId, 0, confirm: true));
         }
     }
 
-    private List<Task>? Broadcast(byte[] frame, string? exceptSocketId, long publishId, bool confirm)
+    private List<Task>? Broadcast(byte[] frame, string? exceptSocketId, long publishId, bool confirm, WatchlistNotice? watchlist = null)
     {
         List<Task>? confirmations = null;
         foreach (var share in _roster.Gateways)
         {
-            Add(ref confirmations, share.Send(_key, frame, exceptSocketId, null, publishId, confirm));
+            Add(ref confirmations, share.Send(_key, frame, exceptSocketId, null, publishId, confirm, watchlist));
         }
 
         return confirmations;

@@ -1,5 +1,6 @@
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateways;
+using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Grains.Channels;
 
@@ -46,9 +47,10 @@ internal sealed class GatewayShare(ChannelReport report, bool local)
     /// The gateway's confirmation when one is asked for and the gateway is in another process (one in
     /// this process dies with this grain, so it needs none); otherwise null.
     /// </returns>
-    public Task? Send(string channelKey, byte[] frame, string? exceptSocketId, string? welcomeSocketId, long publishId, bool confirm)
+    public Task? Send(
+        string channelKey, byte[] frame, string? exceptSocketId, string? welcomeSocketId, long publishId, bool confirm, WatchlistNotice? watchlist = null)
     {
-        var delivery = new ChannelDelivery(channelKey, Registration, _nextSequence++, frame, exceptSocketId, welcomeSocketId, publishId);
+        var delivery = new ChannelDelivery(channelKey, Registration, _nextSequence++, frame, exceptSocketId, welcomeSocketId, publishId, watchlist);
         if (confirm && !local)
         {
             return _observer.DeliverConfirmed(delivery);

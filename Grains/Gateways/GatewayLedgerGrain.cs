@@ -28,6 +28,7 @@ public sealed partial class GatewayLedgerGrain(LiveGateways gateways, TimeProvid
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        LogActivated(logger, GatewayId, gateways.IsLocal(GatewayId));
         _lease = new GatewayLease(time, LeaseDuration);
         this.RegisterGrainTimer(Check, new GrainTimerCreationOptions(CheckEvery, CheckEvery) { Interleave = true });
         return Task.CompletedTask;
@@ -117,6 +118,9 @@ public sealed partial class GatewayLedgerGrain(LiveGateways gateways, TimeProvid
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The ledger of gateway {GatewayId} is active here (in the gateway's own silo: {InGatewaysSilo})")]
+    private static partial void LogActivated(ILogger logger, string gatewayId, bool inGatewaysSilo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {GatewayId} is gone ({Reason}); announcing its departure to {Entries} grains")]
     private static partial void LogDeparted(ILogger logger, string gatewayId, string reason, int entries);

@@ -1,3 +1,4 @@
+using Orleans.Runtime.Messaging;
 using SoketiOrleans.Gateways;
 
 namespace SoketiOrleans.Grains.Gateways;
@@ -20,16 +21,25 @@ public sealed class LiveGateways
     public bool IsLocal(string gatewayId) => _localSilo.Equals(GatewayIds.SiloOf(gatewayId));
 
     /// <summary>
-    /// Asks the gateways of every active silo. Throws when a silo does not answer: a grain that
-    /// cannot hear every live gateway must not activate (its caller retries), or it would serve
-    /// without the subscribers of the one it missed.
+    /// Asks the gateways of every active silo. A silo whose process is gone (the connection is
+    /// refused; the membership may not have declared it dead yet) has no gateway to ask. Throws when
+    /// a live silo does not answer in time: a grain that cannot hear every live gateway must not
+    /// activate (its caller retries), or it would serve without the subscribers of the one it missed.
     /// </summary>
     public async Task<T[]> Ask<T>(Func<IGatewayLink, Task<T[]>> ask)
     {
-        var silos = _membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active)
-            .Select(m => _links.Of(m.SiloAddress));
-        var answers = await Task.WhenAll(silos.Select(ask));
+        var silos = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
+        var answers = await Task.WhenAll(silos.Select(async silo =>
+        {
+            try
+            {
+                return await ask(_links.Of(silo));
+            }
+            catch (Exception e) when (e is OrleansMessageRejectionException or ConnectionFailedException)
+            {
+                return [];
+            }
+        }));
         return answers.Length == 1 ? answers[0] : answers.SelectMany(a => a).ToArray();
     }
 

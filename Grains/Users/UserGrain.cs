@@ -22,6 +22,9 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
     private const string TerminatedMessage = "You got disconnected by the app.";
     private static readonly TimeSpan GoneGatewayCheck = TimeSpan.FromSeconds(10);
 
+    // 200 ms doubling: the last attempt is about 25 s after the first, past any failover.
+    private const int NoticeAttempts = 8;
+
     private readonly Dictionary<string, UserReport> _gateways = new(StringComparer.Ordinal);
 
     // Gateways this activation holds or held sockets of: the departure of one that already left is old news.
@@ -43,6 +46,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
     {
         var key = this.GetPrimaryKeyString();
         (_appId, _userId) = UserKey.Parse(key);
+        var told = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var state in await gateways.Ask(link => link.User(key)))
         {
             if (state.Report is { } report)
@@ -52,10 +56,12 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
             }
 
             _watchers.UnionWith(state.Watchers);
+            state.ToldOffline.ToList().ForEach(id => told.TryAdd(id, false));
+            state.ToldOnline.ToList().ForEach(id => told[id] = true);
         }
 
-        // The rebuilt watchlist's answers announce the watched users online again, as at sign-in.
-        Watch(Watchlist());
+        // The sockets already know what they were told: the watched users' answers announce only what changed since.
+        Watch(Watchlist(), told);
         KeepAliveWhileNeeded();
         this.RegisterGrainTimer(DropGoneGateways, new GrainTimerCreationOptions(GoneGatewayCheck, GoneGatewayCheck) { Interleave = true });
     }
@@ -81,7 +87,8 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
             await channel.Welcome(report.GatewayId, socket.SocketId, socket.SigninSuccess!);
             if (online.Length > 0)
             {
-                await channel.Welcome(report.GatewayId, socket.SocketId, WatchlistFrames.Online(online));
+                var notice = new WatchlistNotice(true, online);
+                await channel.Welcome(report.GatewayId, socket.SocketId, notice.Frame(), notice);
             }
         }
 
@@ -202,18 +209,56 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(
-            cameOnline is null ? Task.CompletedTask : ServerToUser.Publish(new Publication(WatchlistFrames.Online(cameOnline), ExceptSocketId: null, Confirmed: true)),
-            wentOffline is null ? Task.CompletedTask : ServerToUser.Publish(new Publication(WatchlistFrames.Offline(wentOffline), ExceptSocketId: null, Confirmed: true)));
+        return Task.WhenAll(Tell(true, cameOnline), Tell(false, wentOffline));
     }
 
-    /// <summary>Went online or offline: tells every watcher, without waiting for any of them.</summary>
+    private Task Tell(bool online, List<string>? userIds)
+    {
+        if (userIds is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var notice = new WatchlistNotice(online, [.. userIds]);
+        return ServerToUser.Publish(new Publication(notice.Frame(), ExceptSocketId: null, Confirmed: true, Watchlist: notice));
+    }
+
+    /// <summary>
+    /// Went online or offline: tells every watcher, after the turn (watchers may be telling this
+    /// user something at the same moment, and neither may wait on the other) and again when a notice
+    /// fails, e.g. while a watcher's grain moves off a dead silo. Notices carry versions, so a
+    /// repeat or a late one changes nothing.
+    /// </summary>
     private void Transition()
     {
         var state = new WatchedUser(IsOnline, ++_version);
         foreach (var watcher in _watchers)
         {
-            _ = User(watcher).WatchedUserChanged(_userId, state);
+            _ = Notify(watcher, state);
+        }
+    }
+
+    private async Task Notify(string watcher, WatchedUser state)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await User(watcher).WatchedUserChanged(_userId, state);
+                return;
+            }
+            catch (Exception e) when (attempt < NoticeAttempts)
+            {
+                LogNoticeRetry(logger, e, _userId, watcher, attempt);
+                await Task.Delay(delay);
+                delay *= 2;
+            }
+            catch (Exception e)
+            {
+                LogNoticeFailed(logger, e, _userId, watcher);
+                return;
+            }
         }
     }
 
@@ -222,7 +267,8 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
     /// awaited in this turn: two users who watch each other sign in at once, and neither may wait on
     /// the other. Their answers come back as reports, applied like any notice.
     /// </summary>
-    private void Watch(HashSet<string> watchlist)
+    /// <param name="told">What the user's sockets were told about some of these users, as the baseline to tell changes against.</param>
+    private void Watch(HashSet<string> watchlist, IReadOnlyDictionary<string, bool>? told = null)
     {
         watchlist.Remove(_userId);
         var dropped = _watched.Keys.Where(id => !watchlist.Contains(id)).ToArray();
@@ -234,7 +280,8 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
 
         foreach (var id in added)
         {
-            _watched[id] = default; // offline at version 0 until the user answers
+            // At version 0 until the user answers: offline, unless the sockets were told otherwise.
+            _watched[id] = new WatchedUser(told?.GetValueOrDefault(id) ?? false, 0);
         }
 
         if (dropped.Length > 0 || added.Length > 0)
@@ -244,18 +291,31 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
     }
 
     /// <summary>After the previous registration, so a quick sign-out and sign-in reach each user in order.</summary>
+    /// <remarks>Registrations are repeated when one fails (a watched user's grain may be moving off a dead silo); repeating them changes nothing.</remarks>
     private async Task Register(Task previous, string[] dropped, string[] added)
     {
         await previous;
-        try
+        var delay = TimeSpan.FromMilliseconds(200);
+        for (var attempt = 1; ; attempt++)
         {
-            await Task.WhenAll(dropped.Select(id => User(id).RemoveWatcher(_userId)));
-            var states = await Task.WhenAll(added.Select(id => User(id).AddWatcher(_userId)));
-            await Apply(added.Zip(states, (id, state) => (id, state)).ToArray());
-        }
-        catch (Exception e)
-        {
-            LogWatchFailed(logger, e, _userId);
+            try
+            {
+                await Task.WhenAll(dropped.Select(id => User(id).RemoveWatcher(_userId)));
+                var states = await Task.WhenAll(added.Select(id => User(id).AddWatcher(_userId)));
+                await Apply(added.Zip(states, (id, state) => (id, state)).ToArray());
+                return;
+            }
+            catch (Exception e) when (attempt < NoticeAttempts)
+            {
+                LogWatchRetry(logger, e, _userId, attempt);
+                await Task.Delay(delay);
+                delay *= 2;
+            }
+            catch (Exception e)
+            {
+                LogWatchFailed(logger, e, _userId);
+                return;
+            }
         }
     }
 
@@ -265,6 +325,15 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
     private void KeepAliveWhileNeeded() =>
         DelayDeactivation(IsOnline || _watchers.Count > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Updating the watchlist registrations of user {UserId} failed")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Telling watcher {Watcher} about user {UserId} failed (attempt {Attempt}); retrying")]
+    private static partial void LogNoticeRetry(ILogger logger, Exception exception, string userId, string watcher, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling watcher {Watcher} about user {UserId} failed; giving up")]
+    private static partial void LogNoticeFailed(ILogger logger, Exception exception, string userId, string watcher);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Updating the watchlist registrations of user {UserId} failed (attempt {Attempt}); retrying")]
+    private static partial void LogWatchRetry(ILogger logger, Exception exception, string userId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Updating the watchlist registrations of user {UserId} failed; giving up")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception, string userId);
 }

@@ -133,6 +133,13 @@ public sealed class ServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the process outright (SIGKILL), as a crash or the OOM killer would, and waits until it is gone.</summary>
+    public async Task Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Asks the server to stop as an operator would (SIGTERM).</summary>
     public void Terminate()
     {

@@ -45,11 +45,15 @@ export function useServer(options = {}) {
   return { get server() { return servers[0]; } };
 }
 
-/** Process A and process B joined to A's cluster, for the current file; `options.env` goes to both. */
+/**
+ * Process A and process B (or `options.count` processes) joined to A's cluster, for the current
+ * file; `options.env` goes to every process.
+ */
 export function useCluster(options = {}) {
-  const servers = useServers(() => startCluster(options.env), options);
+  const servers = useServers(() => startCluster(options.env, options.count), options);
   return {
     get a() { return servers[0]; },
     get b() { return servers[1]; },
+    get servers() { return servers; },
   };
 }

@@ -190,12 +190,12 @@ export function record(bindable, eventName) {
   };
 }
 
-/** Polls `check` (async, truthy when done) until it holds. */
-export async function eventually(description, check) {
-  const deadline = Date.now() + WAIT_MS;
+/** Polls `check` (async, truthy when done) until it holds, for up to `timeoutMs`. */
+export async function eventually(description, check, timeoutMs = WAIT_MS) {
+  const deadline = Date.now() + timeoutMs;
   while (!await check()) {
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${WAIT_MS} ms waiting until ${description}`);
+      throw new Error(`Timed out after ${timeoutMs} ms waiting until ${description}`);
     }
     await new Promise(resolve => setTimeout(resolve, 50));
   }

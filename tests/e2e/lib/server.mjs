@@ -63,16 +63,23 @@ export async function startServer(env = {}) {
 }
 
 /**
- * Process A, then process B joined to A's silo: one cluster of two silos with two gateways.
- * @param {Record<string, string>} [env] extra SOKETI_* variables for both processes
+ * Process A, then `count - 1` processes joined to A's silo one after the other: one cluster with a
+ * gateway per process. The default is A and B.
+ * @param {Record<string, string>} [env] extra SOKETI_* variables for every process
+ * @param {number} [count] how many processes
  */
-export async function startCluster(env = {}) {
-  const a = await startServer(env);
+export async function startCluster(env = {}, count = 2) {
+  const servers = [await startServer(env)];
   try {
-    const b = await startServer({ ...env, SOKETI_ORLEANS_PRIMARY_SILO_PORT: String(a.siloPort) });
-    return [a, b];
+    while (servers.length < count) {
+      servers.push(await startServer({ ...env, SOKETI_ORLEANS_PRIMARY_SILO_PORT: String(servers[0].siloPort) }));
+    }
+    return servers;
   } catch (error) {
-    await a.stop();
+    // Joined processes first: the first one holds the cluster's membership table.
+    for (const server of servers.reverse()) {
+      await server.stop();
+    }
     throw error;
   }
 }
@@ -148,5 +155,13 @@ class ServerProcess {
       this.#child.kill('SIGKILL');
       await this.#exited;
     }
+  }
+
+  /** SIGKILL by PID, as a crash would end it (no shutdown code runs); resolves once it exited. */
+  async kill() {
+    if (!this.hasExited) {
+      this.#child.kill('SIGKILL');
+    }
+    await this.#exited;
   }
 }

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Recovery;
+
+/// <summary>
+/// When the cluster cannot recover in time, a publish is refused, never acknowledged and lost. In
+/// local mode the first process holds the membership table: once it is killed, the survivor can
+/// never declare it dead, so channels whose grains lived there stay unreachable.
+/// </summary>
+public sealed class UnavailableTests : IAsyncLifetime
+{
+    private const string Unavailable =
+        """{"error":"The cluster could not handle the request in time: a server is failing over. Retry the request.","code":503}""";
+
+    private LocalCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await LocalCluster.Start(2);
+
+    public Task DisposeAsync() => _cluster.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task A_publish_whose_channel_cannot_be_reached_in_time_is_answered_503_and_the_survivor_keeps_serving()
+    {
+        var (primary, survivor) = (_cluster[0], _cluster[1]);
+        var signer = new PusherSigner();
+        var channels = Enumerable.Range(0, 12).Select(i => Names.Unique($"unreachable-{i}-")).ToArray();
+        await using var subscriber = await RawPusherClient.Connect(survivor.WebSocketUri());
+        foreach (var channel in channels)
+        {
+            await subscriber.SubscribePublic(channel);
+        }
+
+        await primary.Kill();
+
+        var answers = await Task.WhenAll(channels.Select(async channel => (Channel: channel, Answer: await Send(survivor, signer, channel))));
+        Assert.All(answers, a => Assert.True(a.Answer.Status is 200 or 503, $"{a.Channel}: {a.Answer.Status} {a.Answer.Body}"));
+        var refused = answers.Where(a => a.Answer.Status == 503).ToArray();
+        Assert.NotEmpty(refused); // with 12 channels on 2 silos, some grains lived in the killed one
+        Assert.All(refused, a => Assert.Equal((Unavailable, "1"), (a.Answer.Body, a.Answer.RetryAfter)));
+
+        // Those answered 200 reached the subscriber (on their ordered streams), and it is still connected.
+        var acknowledged = answers.Where(a => a.Answer.Status == 200).Select(a => a.Channel).ToHashSet();
+        var received = new HashSet<string>();
+        while (received.Count < acknowledged.Count)
+        {
+            var frame = await subscriber.NextJson();
+            Assert.Equal("e", frame.GetProperty("event").GetString());
+            Assert.True(received.Add(frame.GetProperty("channel").GetString()!));
+        }
+
+        Assert.Equal(acknowledged, received);
+        await subscriber.ExpectPong();
+    }
+
+    /// <summary>A signed <c>POST /events</c>, read with its headers.</summary>
+    private static async Task<(int Status, string Body, string? RetryAfter)> Send(ServerProcess server, PusherSigner signer, string channel)
+    {
+        var body = JsonSerializer.Serialize(new { name = "e", data = "{}", channel });
+        var path = $"/apps/{signer.AppId}/events";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{path}?{signer.SignedQuery("POST", path, body)}")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        using var http = new HttpClient { BaseAddress = server.HttpUri, Timeout = TimeSpan.FromSeconds(30) };
+        var response = await http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.RetryAfter?.ToString());
+    }
+}
