@@ -37,7 +37,7 @@ builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.S
 builder.UseOrleans(silo =>
 {
     LocalClustering.Configure(silo, options.Orleans);
-    FailureDetection.Configure(silo);
+    Failover.Configure(silo);
 });
 builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
 builder.Services.AddSoketiGrains(options.Grains);

@@ -3,14 +3,14 @@ using Orleans.Configuration;
 namespace SoketiOrleans.Silo;
 
 /// <summary>
-/// Orleans' failure detection tuned for a realtime server: a process that dies must leave the
-/// cluster (its sockets leave their channels, its grains move) within seconds, not the minute the
-/// defaults allow. Each silo probes the others every second; three missed probes make a silo
-/// suspect it, and two suspicions (or every other silo's, when fewer remain) declare it dead.
-/// A killed process refuses connections at once, so it is declared dead in about 3-4 s
+/// How silos notice a dead one and take over from it, tuned for a realtime server: a process that
+/// dies must leave the cluster (its sockets leave their channels, its grains move) within seconds,
+/// not the minute the defaults allow. Each silo probes the others every second; three missed probes
+/// make a silo suspect it, and two suspicions (or every other silo's, when fewer remain) declare it
+/// dead. A killed process refuses connections at once, so it is declared dead in 2-3 s
 /// (docs/recovery.md has the measured figures).
 /// </summary>
-internal static class FailureDetection
+internal static class Failover
 {
     public static void Configure(ISiloBuilder silo)
     {
