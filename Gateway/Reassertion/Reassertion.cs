@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,14 +8,17 @@ namespace SoketiOrleans.Gateway.Reassertion;
 /// <summary>
 /// The one component through which the gateway reports its state to grains. Every piece of state
 /// (a channel's sockets, a user's signed-in sockets, an app's connections, the ledger) is a
-/// <see cref="ReassertedState"/> registered here. Everything is sent again every
-/// <see cref="Period"/> and at once when the host sees the cluster lose a silo; the ledger, which
-/// carries this gateway's lease, every <see cref="LeaseRenewal"/>.
+/// <see cref="ReassertedState"/> registered here. Everything is sent again once every
+/// <see cref="Period"/> (spread over it) and at once when the host sees the cluster lose a silo;
+/// the ledger, which carries this gateway's lease, every <see cref="LeaseRenewal"/>.
 /// </summary>
 public sealed partial class Reassertion(TimeProvider time, ILogger<Reassertion> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan LeaseRenewal = TimeSpan.FromSeconds(5);
+
+    /// <summary>Rounds per <see cref="Period"/>; each target is re-asserted in one of them.</summary>
+    internal static readonly int Rounds = (int)(Period / LeaseRenewal);
 
     private readonly ConcurrentDictionary<ReassertedState, byte> _targets = new();
     private ReassertedState? _ledger;
@@ -89,23 +93,26 @@ public sealed partial class Reassertion(TimeProvider time, ILogger<Reassertion> 
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Each round renews the ledger and re-asserts one share of the other targets, so that each is
+    /// sent once per <see cref="Period"/> without a burst of every grain call at once.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = _timer!;
-        var sinceAll = TimeSpan.Zero;
+        var round = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                sinceAll += LeaseRenewal;
-                if (sinceAll >= Period)
+                round = (round + 1) % Rounds;
+                _ledger?.Reassert();
+                foreach (var target in Targets)
                 {
-                    sinceAll = TimeSpan.Zero;
-                    ReassertAll();
-                }
-                else
-                {
-                    _ledger?.Reassert();
+                    if (RoundOf(target) == round)
+                    {
+                        target.Reassert();
+                    }
                 }
             }
         }
@@ -114,6 +121,8 @@ public sealed partial class Reassertion(TimeProvider time, ILogger<Reassertion> 
             // stopping
         }
     }
+
+    internal static int RoundOf(ReassertedState target) => (RuntimeHelpers.GetHashCode(target) & int.MaxValue) % Rounds;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} reports to grains failed since the last warning, the latest of {Target}; retrying in {RetryInMs} ms")]
     private static partial void LogReportsFailed(ILogger logger, Exception exception, long failed, string target, double retryInMs);

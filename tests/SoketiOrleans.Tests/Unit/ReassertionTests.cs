@@ -117,27 +117,29 @@ public sealed class ReassertionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_ledger_is_renewed_every_five_seconds_and_everything_is_reasserted_every_minute()
+    public async Task The_ledger_is_renewed_every_five_seconds_and_every_target_is_reasserted_once_a_minute_spread_over_it()
     {
-        var target = new Counter(_reassertion);
+        var targets = Enumerable.Range(0, 24).Select(_ => new Counter(_reassertion)).ToArray();
         var ledger = new Counter(_reassertion);
         var changesSeen = new ConcurrentQueue<ReassertedState>();
         _reassertion.AttachLedger(ledger, changesSeen.Enqueue);
-        await target.Set(1);
+        await Task.WhenAll(targets.Select(t => t.Set(1)));
         await ledger.Set(1);
-        Assert.Equal([target], changesSeen); // the ledger hears of every other target's changes
+        Assert.Equal(targets.Length, changesSeen.Count); // the ledger hears of every other target's changes, not of its own
         await _reassertion.StartAsync(CancellationToken.None);
 
-        for (var round = 1; round <= 11; round++)
+        for (var round = 1; round <= Reassertion.Rounds; round++)
         {
             _time.Advance(Reassertion.LeaseRenewal);
             await ledger.Calls(1 + round);
+            var due = targets.Where(t => Reassertion.RoundOf(t) is var r && (r == 0 ? round == Reassertion.Rounds : r <= round)).ToArray();
+            await Eventually.Get(() => Task.FromResult(targets.Sum(t => t.Sent.Count)), sent => sent == targets.Length + due.Length,
+                $"the targets of rounds up to {round} re-asserted");
+            Assert.All(due, t => Assert.Equal(2, t.Sent.Count));
         }
 
-        Assert.Single(target.Sent);
-        _time.Advance(Reassertion.LeaseRenewal); // the 12th round is a minute
-        await target.Calls(2);
-        await ledger.Calls(13);
+        Assert.All(targets, t => Assert.Equal(2, t.Sent.Count)); // each once in the minute
+        Assert.True(targets.Select(Reassertion.RoundOf).Distinct().Count() > 1, "the targets were not spread over the rounds");
     }
 
     /// <summary>A count held at a grain; the test decides when (and whether) the grain answers.</summary>
