@@ -7,6 +7,9 @@ namespace SoketiOrleans.Grains.Gateways;
 /// </summary>
 public sealed class GatewayLease(TimeProvider time, TimeSpan duration)
 {
+    /// <summary>The key of the clock leases are timed with (its own, so tests can move it without moving Orleans').</summary>
+    public const string Clock = "soketi-leases";
+
     private long _renewedAt = time.GetTimestamp();
 
     public TimeSpan Duration { get; } = duration;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateways;
@@ -11,7 +12,8 @@ namespace SoketiOrleans.Grains.Gateways;
 /// when the membership declares its silo dead, or when its lease lapses.
 /// </summary>
 [AwayFromGatewayPlacement]
-public sealed partial class GatewayLedgerGrain(LiveGateways gateways, TimeProvider time, ILogger<GatewayLedgerGrain> logger)
+public sealed partial class GatewayLedgerGrain(
+    LiveGateways gateways, [FromKeyedServices(GatewayLease.Clock)] TimeProvider time, ILogger<GatewayLedgerGrain> logger)
     : Grain, IGatewayLedgerGrain
 {
     /// <summary>Gateways renew every 5 s; three missed renewals and the gateway is taken for gone.</summary>

@@ -24,6 +24,7 @@ public static class GrainsHostingExtensions
         services.AddPlacementDirector<AwayFromGatewayPlacement, AwayFromGatewayPlacementDirector>();
         services.AddSingleton(options.Webhooks);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(GatewayLease.Clock, TimeProvider.System);
         services.AddSingleton(new WebhookDestinations(options.Apps));
         services.AddSingleton<IWebhookQueue, MemoryWebhookQueue>();
         services.AddSingleton<WebhookMetrics>();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using SoketiOrleans.Gateways;
+using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Grains.Hosting;
 using SoketiOrleans.Grains.Webhooks;
 using SoketiOrleans.Webhooks;
@@ -17,6 +19,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The clock gateway leases are timed with, in every silo (the silos share this process).</summary>
+    public static FakeTimeProvider LeaseClock { get; } = new();
+
     public Task InitializeAsync() => Cluster.DeployAsync();
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
@@ -25,6 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(GatewayLease.Clock, LeaseClock);
             siloBuilder.Services.AddSoketiGrains(new GrainsOptions([], WebhookOptions.Defaults, TimeSpan.Zero));
             siloBuilder.Services.AddSingleton<IWebhookEvents, RecordingWebhookEvents>();
             siloBuilder.Services.AddSingleton<IGatewayState, StubGatewayState>();
