@@ -26,8 +26,8 @@ test('subscription_succeeded gives count, me and each; member ids are strings', 
   const members = await succeeded;
 
   assert.equal(members.count, 1);
-  // pusher-js takes me.id from the channel_data of its own auth (a number here), so only
-  // the lookup by it depends on the server: the member hash is keyed by the string '1001'.
+  // pusher-js takes me.id from the channel_data of its own auth (a number here) and me.info from
+  // the server's snapshot, looked up by that id: the member hash is keyed by the string '1001'.
   assert.deepEqual(members.me, { id: 1001, info: { name: 'Ada' } });
   assert.deepEqual(eachMember(members), [{ id: '1001', info: { name: 'Ada' } }]);
 });

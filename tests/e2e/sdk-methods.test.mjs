@@ -146,7 +146,12 @@ test('authorizeChannel and authenticateUser are what pusher-js accepts for priva
   const member = await connect(fixture.server, { presenceData: { user_id: 'auth-user', user_info: { n: 1 } } });
   const presence = await subscribe(member, 'presence-sdk-auth');
 
+  // pusher-js takes me.id from its own auth, and me.info and the count from the server's snapshot.
   assert.deepEqual(presence.members.me, { id: 'auth-user', info: { n: 1 } });
+  assert.equal(presence.members.count, 1);
+  const listed = [];
+  presence.members.each(m => listed.push(m));
+  assert.deepEqual(listed, [{ id: 'auth-user', info: { n: 1 } }]);
 });
 
 test('sendToUser reaches the signed-in user', async () => {

@@ -102,9 +102,14 @@ public sealed class RawPusherClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Asserts nothing arrives within <paramref name="window"/>: the only fixed wait, for proving an absence.</summary>
+    /// <summary>
+    /// Asserts nothing arrives within <paramref name="window"/> and the connection is still open: the
+    /// only fixed wait, for proving an absence. A closed connection is not silence: a server that
+    /// dropped the client would otherwise pass.
+    /// </summary>
     public async Task AssertSilent(TimeSpan window)
     {
+        Assert.True(window > TimeSpan.Zero, "a silence window of zero proves nothing");
         using var cts = new CancellationTokenSource(window);
         try
         {
@@ -113,12 +118,22 @@ public sealed class RawPusherClient : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            // silent, as expected
+            Assert.Equal(WebSocketState.Open, _socket.State);
         }
         catch (ChannelClosedException)
         {
-            // closed without a frame: also silent
+            Assert.Fail($"Expected silence on an open connection, but it closed ({_closed.Task.Result.Status} {_closed.Task.Result.Reason})");
         }
+    }
+
+    /// <summary>
+    /// Asserts that nothing has arrived so far and the connection is open: for a second client
+    /// checked right after another's <see cref="AssertSilent"/> window, which covered both.
+    /// </summary>
+    public void AssertNothingReceived()
+    {
+        Assert.False(_frames.Reader.TryRead(out var frame), $"Expected no frame but got {frame}");
+        Assert.Equal(WebSocketState.Open, _socket.State);
     }
 
     public async Task<(WebSocketCloseStatus? Status, string? Reason)> WaitForClose(TimeSpan? timeout = null)

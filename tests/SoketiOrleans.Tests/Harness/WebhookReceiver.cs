@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,6 +19,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TimeSpan> _delays = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task _loop;
 
     public WebhookReceiver()
@@ -75,7 +77,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var headers = context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-        _received.Enqueue(new WebhookRequest(path, headers, body));
+        _received.Enqueue(new WebhookRequest(path, headers, body, _clock.Elapsed));
 
         var attempt = _attempts.AddOrUpdate(path, 1, (_, n) => n + 1);
         var status = _answers.TryGetValue(path, out var answer) ? answer(attempt) : 200;
@@ -104,7 +106,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 }
 
-public sealed record WebhookRequest(string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+/// <param name="At">When the request arrived, on the receiver's clock.</param>
+public sealed record WebhookRequest(string Path, IReadOnlyDictionary<string, string> Headers, string Body, TimeSpan At)
 {
     public IReadOnlyList<JsonElement> Events =>
         JsonDocument.Parse(Body).RootElement.GetProperty("events").EnumerateArray().Select(e => e.Clone()).ToArray();

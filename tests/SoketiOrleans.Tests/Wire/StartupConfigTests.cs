@@ -21,7 +21,7 @@ public sealed class StartupConfigTests : IDisposable
     {
         await using var server = ServerProcess.Launch(env, args);
         var exitCode = await server.WaitForExit(ExitWithin);
-        Assert.True(exitCode != 0, $"Expected a failed start-up, got exit code 0:\n{server.Output}");
+        Assert.True(exitCode == 2, $"Expected start-up to stop with exit code 2 (docs/configuration.md), got {exitCode}:\n{server.Output}");
         return server.Output;
     }
 

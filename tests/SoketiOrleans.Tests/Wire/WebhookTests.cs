@@ -7,9 +7,6 @@ namespace SoketiOrleans.Tests.Wire;
 
 public sealed class WebhookTests(WebhookFixture fixture) : IClassFixture<WebhookFixture>, IDisposable
 {
-    /// <summary>Longer than a few retries at the fixture's 100–200 ms schedule.</summary>
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(700);
-
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 
     private WebhookReceiver Receiver => fixture.Receiver;
@@ -77,10 +74,29 @@ public sealed class WebhookTests(WebhookFixture fixture) : IClassFixture<Webhook
         await one.Send(new { @event = "client-typing", channel, data = "yes" });
         await two.WaitFor("client-typing", channel);
 
-        await Receiver.WaitForEvents("/all", channel, 4);
-        await Task.Delay(Silence);
-        var clientEvents = Receiver.Events("/all", channel).Where(e => e.GetProperty("name").GetString() == "client_event");
-        Assert.Equal($$"""[{"name":"client_event","channel":"{{channel}}","event":"client-typing","data":"yes","socket_id":"{{one.SocketId}}"}]""", Raw(clientEvents));
+        // A later client event of the same socket is queued behind the first: once it arrived, a
+        // second copy of the first would have too.
+        await one.Send(new { @event = "client-marker", channel, data = "m" });
+        await Eventually.Get(() => Task.FromResult(ClientEvents(channel)), e => e.Any(x => x.GetProperty("event").GetString() == "client-marker"), "the marker");
+        Assert.Equal(
+            $$"""[{"name":"client_event","channel":"{{channel}}","event":"client-typing","data":"yes","socket_id":"{{one.SocketId}}"},{"name":"client_event","channel":"{{channel}}","event":"client-marker","data":"m","socket_id":"{{one.SocketId}}"}]""",
+            Raw(ClientEvents(channel)));
+    }
+
+    private IReadOnlyList<JsonElement> ClientEvents(string channel) =>
+        Receiver.Events("/all", channel).Where(e => e.GetProperty("name").GetString() == "client_event").ToArray();
+
+    /// <summary>
+    /// Subscribes to a further channel that <paramref name="path"/>'s filter takes and waits for its
+    /// request: one destination's batches are sent one after the other, so once it arrived nothing
+    /// more of the earlier ones can.
+    /// </summary>
+    private async Task<WebhookRequest> Marker(RawPusherClient client, string prefix, string path)
+    {
+        var marker = Names.Unique(prefix);
+        await client.SubscribePublic(marker);
+        return (await Eventually.Get(
+            () => Task.FromResult(Receiver.On(path)), r => r.Any(x => x.Body.Contains(marker, StringComparison.Ordinal)), $"the marker on {path}"))[^1];
     }
 
     [Fact]
@@ -103,9 +119,9 @@ public sealed class WebhookTests(WebhookFixture fixture) : IClassFixture<Webhook
         await client.SubscribePublic(channel);
 
         await Eventually.Get(() => Task.FromResult(Receiver.On("/flaky")), r => r.Count >= 2, "the retry");
-        await Task.Delay(Silence);
+        await Marker(client, "flaky-", "/flaky");
         var requests = Receiver.On("/flaky");
-        Assert.Equal(2, requests.Count);
+        Assert.Equal(3, requests.Count); // the first attempt, its retry, the marker
         Assert.Equal(requests[0].Body, requests[1].Body);
         Assert.True(requests[1].IsSignedWith("app-key", "app-secret"));
         Assert.Contains(channel, requests[0].Body, StringComparison.Ordinal);
@@ -115,11 +131,12 @@ public sealed class WebhookTests(WebhookFixture fixture) : IClassFixture<Webhook
     public async Task A_receiver_answering_400_is_not_asked_again()
     {
         await using var client = await Connect();
-        await client.SubscribePublic(Names.Unique("refused-"));
+        var channel = Names.Unique("refused-");
+        await client.SubscribePublic(channel);
 
         await Eventually.Get(() => Task.FromResult(Receiver.On("/refused")), r => r.Count >= 1, "the first attempt");
-        await Task.Delay(Silence);
-        Assert.Single(Receiver.On("/refused"));
+        var marker = await Marker(client, "refused-", "/refused");
+        Assert.Equal([channel, "marker"], Receiver.On("/refused").Select(r => r == marker ? "marker" : r.Events[0].GetProperty("channel").GetString()));
     }
 
     [Fact]
@@ -128,18 +145,27 @@ public sealed class WebhookTests(WebhookFixture fixture) : IClassFixture<Webhook
         await using var client = await Connect();
         await client.SubscribePublic(Names.Unique("down-"));
 
-        // Attempts at about 0, 100, 300, 500, … ms; none may start 2 s after the first.
+        // Retries wait 100 ms, then 200 ms each (the fixture's initial and maximum delays); none
+        // may start later than 2 s (giveUpAfter) after the first attempt.
         var url = Receiver.Url("/down");
         var gaveUp = await Eventually.Get(
             () => Task.FromResult(fixture.Server.Output),
             o => o.Contains($"to {url} failed with HTTP 500 after", StringComparison.Ordinal),
             "the give-up warning",
             TimeSpan.FromSeconds(5));
-        var attempts = Receiver.On("/down").Count;
-        Assert.InRange(attempts, 3, 11);
-        Assert.Matches($@"warn: .*Webhook for app app-id to {Regex.Escape(url)} failed with HTTP 500 after {attempts} attempts over .*; giving up \(1 events dropped\)", gaveUp);
-        await Task.Delay(Silence);
-        Assert.Equal(attempts, Receiver.On("/down").Count);
+        await Marker(client, "down-", "/down");
+        var attempts = Receiver.On("/down").SkipLast(1).Select(r => r.At).ToArray();
+        Assert.Matches($@"warn: .*Webhook for app app-id to {Regex.Escape(url)} failed with HTTP 500 after {attempts.Length} attempts over .*; giving up \(1 events dropped\)", gaveUp);
+        TimeSpan Delay(int retry) => TimeSpan.FromMilliseconds(Math.Min(100 * (1 << (retry - 1)), 200));
+        for (var retry = 1; retry < attempts.Length; retry++)
+        {
+            Assert.True(attempts[retry] - attempts[retry - 1] >= Delay(retry), $"retry {retry} came {attempts[retry] - attempts[retry - 1]} after the attempt before it");
+        }
+
+        // The server counts from before its first request and after each answer, so its elapsed time is a little longer than the receiver's.
+        var giveUpAfter = TimeSpan.FromSeconds(2);
+        Assert.True(attempts[^1] - attempts[0] <= giveUpAfter, "an attempt started after giveUpAfter");
+        Assert.True(attempts[^1] - attempts[0] + Delay(attempts.Length) > giveUpAfter - TimeSpan.FromMilliseconds(100), "gave up while another retry fitted");
     }
 
     [Fact]
@@ -168,8 +194,10 @@ public sealed class WebhookTests(WebhookFixture fixture) : IClassFixture<Webhook
 
         await Receiver.WaitForEvents("/all", wrongStart, 1);
         await Receiver.WaitForEvents("/filtered", match, 1);
-        await Task.Delay(Silence);
-        Assert.Equal([match], Receiver.On("/filtered").SelectMany(r => r.Events).Select(e => e.GetProperty("channel").GetString()));
+        var marker = Names.Unique("private-m-") + "-f";
+        await client.SubscribePrivate(_api.Signer, marker);
+        await Receiver.WaitForEvents("/filtered", marker, 1);
+        Assert.Equal([match, marker], Receiver.On("/filtered").SelectMany(r => r.Events).Select(e => e.GetProperty("channel").GetString()));
     }
 
     public void Dispose() => _api.Dispose();

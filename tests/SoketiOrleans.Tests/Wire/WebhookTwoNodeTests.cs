@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Wire;
@@ -5,8 +6,6 @@ namespace SoketiOrleans.Tests.Wire;
 /// <summary>Two processes, one cluster: each webhook is sent once, whichever gateways the sockets use.</summary>
 public sealed class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : IClassFixture<WebhookTwoNodeTests.Fixture>, IDisposable
 {
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(700);
-
     private readonly PusherApi _api = new(fixture.A.HttpUri);
 
     private WebhookReceiver Receiver => fixture.Receiver;
@@ -21,10 +20,11 @@ public sealed class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : I
         await onB.SubscribePublic(channel);
         await onA.DisposeAsync(); // the first subscriber leaves first
         await onB.Unsubscribe(channel);
-
         await Receiver.WaitForEvents("/hook", channel, 2);
-        await Task.Delay(Silence);
-        Assert.Equal("channel_occupied,channel_vacated", WebhookReceiver.Names(Receiver.Events("/hook", channel)));
+
+        // The channel's events come from its one grain, in order: a later one proves there was no second vacated.
+        await onB.SubscribePublic(channel);
+        Assert.Equal("channel_occupied,channel_vacated,channel_occupied", WebhookReceiver.Names(await Receiver.WaitForEvents("/hook", channel, 3)));
     }
 
     [Fact]
@@ -39,22 +39,23 @@ public sealed class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : I
         await bobOnB.SubscribePresence(_api.Signer, channel, """{"user_id":"bob"}""");
         await annOnA.WaitFor("pusher_internal:member_added", channel);
         await annOnA.Send(new { @event = "client-hi", channel, data = "1" });
-        await bobOnB.WaitFor("client-hi", channel);
-        await annOnB.WaitFor("client-hi", channel);
+        await annOnA.Send(new { @event = "client-bye", channel, data = "2" }); // queued behind client-hi on A
+        await bobOnB.WaitFor("client-bye", channel);
         await annOnA.Unsubscribe(channel);
         await annOnB.Unsubscribe(channel);
         await bobOnB.Unsubscribe(channel);
+        await Receiver.WaitForEvents("/hook", channel, 8);
 
-        await Receiver.WaitForEvents("/hook", channel, 7);
-        await Task.Delay(Silence);
-        var events = Receiver.Events("/hook", channel);
-        // Member events come from the presence grain, occupied/vacated from the channel grain, each
-        // in its own order; the two may interleave (they can live on different silos).
-        Assert.Equal("channel_occupied,channel_vacated,client_event,member_added,member_added,member_removed,member_removed",
-            string.Join(",", events.Select(e => e.GetProperty("name").GetString()).Order(StringComparer.Ordinal)));
-        string[] Users(string name) => events.Where(e => e.GetProperty("name").GetString() == name).Select(e => e.GetProperty("user_id").GetString()!).ToArray();
-        Assert.Equal(["ann", "bob"], Users("member_added"));
-        Assert.Equal(["ann", "bob"], Users("member_removed").Order()); // the two leaving sockets race each other
+        // Everything but client events comes from the channel's one grain, in order: a later member proves there were no repeats.
+        await using var zed = await RawPusherClient.Connect(fixture.B.WebSocketUri());
+        await zed.SubscribePresence(_api.Signer, channel, """{"user_id":"zed"}""");
+        var events = await Receiver.WaitForEvents("/hook", channel, 10);
+        string Show(JsonElement e) => e.GetProperty("name").GetString() + (e.TryGetProperty("user_id", out var id) ? ":" + id.GetString() : "");
+        var fromGrain = events.Where(e => e.GetProperty("name").GetString() != "client_event").Select(Show).ToArray();
+        Assert.Equal(["channel_occupied", "member_added:ann", "member_added:bob"], fromGrain[..3]);
+        Assert.Equal(["member_removed:ann", "member_removed:bob"], fromGrain[3..5].Order()); // the two leaving sockets race each other
+        Assert.Equal(["channel_vacated", "channel_occupied", "member_added:zed"], fromGrain[5..]);
+        Assert.Equal(["client-hi", "client-bye"], events.Where(e => e.GetProperty("name").GetString() == "client_event").Select(e => e.GetProperty("event").GetString()));
     }
 
     public void Dispose() => _api.Dispose();
