@@ -5,7 +5,9 @@ namespace SoketiOrleans.Grains.Webhooks;
 
 /// <summary>
 /// Runs one <see cref="WebhookSender"/> per destination. On shutdown it lets them empty the queue
-/// for up to the shutdown grace period, then stops them.
+/// for up to the shutdown grace period, then stops them. The draining happens in
+/// <see cref="StoppingAsync"/>, before any hosted service stops, so the web server keeps its
+/// listener (and answers <c>/ready</c> with 503) while webhooks are still going out.
 /// </summary>
 public sealed class WebhookDispatcher(
     WebhookDestinations destinations,
@@ -15,7 +17,7 @@ public sealed class WebhookDispatcher(
     WebhookMetrics metrics,
     TimeProvider time,
     TimeSpan gracePeriod,
-    ILogger<WebhookDispatcher> logger) : IHostedService
+    ILogger<WebhookDispatcher> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _senders = [];
@@ -31,7 +33,7 @@ public sealed class WebhookDispatcher(
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var deadline = time.GetTimestamp() + (long)(gracePeriod.TotalSeconds * time.TimestampFrequency);
         while (queue.Unacknowledged > 0 && time.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
@@ -43,9 +45,18 @@ public sealed class WebhookDispatcher(
         {
             WebhookLog.Abandoned(logger, left);
         }
+    }
 
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
         await _stopping.CancelAsync();
         await Task.WhenAll(_senders);
         _stopping.Dispose();
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
