@@ -56,6 +56,19 @@ public sealed class PusherApi(Uri server, PusherSigner? signer = null, string pa
         return await Send(request);
     }
 
+    /// <summary>A signed request whose whole response, headers included, the caller reads (and disposes).</summary>
+    public async Task<HttpResponseMessage> SendSigned(HttpMethod method, string path, string? body = null)
+    {
+        var fullPath = FullPath(path);
+        using var request = new HttpRequestMessage(method, $"{fullPath}?{Signer.SignedQuery(method.Method, fullPath, body)}");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        return await _http.SendAsync(request);
+    }
+
     public async Task<(int Status, string Body)> Send(HttpRequestMessage request)
     {
         var response = await _http.SendAsync(request);
