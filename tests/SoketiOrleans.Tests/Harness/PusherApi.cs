@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace SoketiOrleans.Tests.Harness;
 
 /// <summary>Signed HTTP API calls against one server, as a Pusher server SDK makes them.</summary>
-public sealed class PusherApi(Uri server, PusherSigner? signer = null) : IDisposable
+/// <param name="pathPrefix">The server's <c>pathPrefix</c> (e.g. <c>/ws</c>): called and signed as part of the path.</param>
+public sealed class PusherApi(Uri server, PusherSigner? signer = null, string pathPrefix = "") : IDisposable
 {
     /// <summary>Escapes only what JSON requires, as <c>JSON.stringify</c> in pusher-http-node does.</summary>
     private static readonly JsonSerializerOptions SdkJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -16,7 +17,7 @@ public sealed class PusherApi(Uri server, PusherSigner? signer = null) : IDispos
 
     public async Task<(int Status, string Body)> Post(string path, string body)
     {
-        var fullPath = $"/apps/{Signer.AppId}{path}";
+        var fullPath = FullPath(path);
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         var response = await _http.PostAsync($"{fullPath}?{Signer.SignedQuery("POST", fullPath, body)}", content);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
@@ -38,7 +39,7 @@ public sealed class PusherApi(Uri server, PusherSigner? signer = null) : IDispos
 
     public async Task<(int Status, string Body)> Get(string path, IReadOnlyDictionary<string, string>? query = null)
     {
-        var fullPath = $"/apps/{Signer.AppId}{path}";
+        var fullPath = FullPath(path);
         var response = await _http.GetAsync($"{fullPath}?{Signer.SignedQuery("GET", fullPath, null, query)}");
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
@@ -55,11 +56,26 @@ public sealed class PusherApi(Uri server, PusherSigner? signer = null) : IDispos
         return await Send(request);
     }
 
+    /// <summary>A signed request whose whole response, headers included, the caller reads (and disposes).</summary>
+    public async Task<HttpResponseMessage> SendSigned(HttpMethod method, string path, string? body = null)
+    {
+        var fullPath = FullPath(path);
+        using var request = new HttpRequestMessage(method, $"{fullPath}?{Signer.SignedQuery(method.Method, fullPath, body)}");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        return await _http.SendAsync(request);
+    }
+
     public async Task<(int Status, string Body)> Send(HttpRequestMessage request)
     {
         var response = await _http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
+
+    private string FullPath(string path) => $"{pathPrefix}/apps/{Signer.AppId}{path}";
 
     public void Dispose() => _http.Dispose();
 }

@@ -12,16 +12,20 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, int port, int siloPort)
+    private ServerProcess(Process process, int port, int siloPort, string pathPrefix)
     {
         _process = process;
         Port = port;
         SiloPort = siloPort;
+        PathPrefix = pathPrefix;
     }
 
     public int Port { get; }
 
     public int SiloPort { get; }
+
+    /// <summary>The <c>SOKETI_PATH_PREFIX</c> it was started with (as given, e.g. <c>/ws</c>): every route is under it.</summary>
+    public string PathPrefix { get; }
 
     public int Pid => _process.Id;
 
@@ -39,7 +43,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public Uri HttpUri => new($"http://127.0.0.1:{Port}");
 
     public Uri WebSocketUri(string appKey = "app-key", string query = "protocol=7&client=js&version=8.4.0") =>
-        new($"ws://127.0.0.1:{Port}/app/{appKey}?{query}");
+        new($"ws://127.0.0.1:{Port}{PathPrefix}/app/{appKey}?{query}");
 
     /// <summary>Path of the built server (Silo) assembly, in the same configuration as these tests.</summary>
     public static string ServerAssembly
@@ -116,7 +120,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var server = new ServerProcess(process, port, siloPort);
+        var server = new ServerProcess(process, port, siloPort, env.GetValueOrDefault("SOKETI_PATH_PREFIX", ""));
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
@@ -162,7 +166,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
             try
             {
-                if ((await http.GetAsync(new Uri(HttpUri, "/ready"))).IsSuccessStatusCode)
+                if ((await http.GetAsync(new Uri(HttpUri, PathPrefix + "/ready"))).IsSuccessStatusCode)
                 {
                     return;
                 }

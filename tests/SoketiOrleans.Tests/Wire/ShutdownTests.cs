@@ -7,7 +7,7 @@ namespace SoketiOrleans.Tests.Wire;
 /// <summary>SIGTERM: every socket is told to reconnect, then the process exits cleanly. Each test stops its own server.</summary>
 public sealed class ShutdownTests
 {
-    private const string ShuttingDown =
+    internal const string ShuttingDown =
         """{"event":"pusher:error","data":{"code":4200,"message":"Server is shutting down. Please reconnect shortly."}}""";
 
     private static readonly TimeSpan ExitWithin = TimeSpan.FromSeconds(5);

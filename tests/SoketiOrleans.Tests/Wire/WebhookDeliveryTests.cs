@@ -1,0 +1,198 @@
+using System.Text.RegularExpressions;
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Wire;
+
+/// <summary>
+/// How a webhook is retried (429, no answer in time, connection refused) or not (other answers),
+/// read at the receiver and in the server's warnings. Each scenario has its own destination, picked
+/// by a channel-name filter. A destination sends one request at a time and waits for its outcome
+/// before the next, so once a later event of the channel has arrived, no earlier one can still be
+/// retried: that, not a fixed wait, is how "sent once" is proven.
+/// </summary>
+public sealed class WebhookDeliveryTests(WebhookDeliveryTests.Fixture fixture) : IClassFixture<WebhookDeliveryTests.Fixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(1000);
+    private static readonly TimeSpan InitialDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>
+    /// With the delays above, retries start about 100, 300, 700 and 1500 ms after the first attempt;
+    /// the one after would start at 2300. The retry decided last (at about 700 ms, 700 + 800 ≤ 2200)
+    /// is 700 ms from its threshold, so a busy machine cannot change the number of attempts.
+    /// </summary>
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMilliseconds(2200);
+
+    private static readonly TimeSpan SlowAnswer = TimeSpan.FromMilliseconds(200);
+
+    private WebhookReceiver Receiver => fixture.Receiver;
+
+    /// <summary>The waits before each retry of a receiver that always fails at once: doubling, capped, while the retry would start within giveUpAfter.</summary>
+    private static IReadOnlyList<TimeSpan> RetrySchedule()
+    {
+        var delays = new List<TimeSpan>();
+        var elapsed = TimeSpan.Zero;
+        for (var delay = InitialDelay; elapsed + delay <= GiveUpAfter; delay = delay * 2 < MaxDelay ? delay * 2 : MaxDelay)
+        {
+            delays.Add(delay);
+            elapsed += delay;
+        }
+
+        return delays;
+    }
+
+    /// <summary>channel_occupied, then channel_vacated queued behind it on the same destination.</summary>
+    private async Task OccupyAndVacate(string channel)
+    {
+        await using var client = await RawPusherClient.Connect(fixture.Server.WebSocketUri());
+        await client.SubscribePublic(channel);
+        await client.Unsubscribe(channel);
+        await client.ExpectPong();
+    }
+
+    /// <summary>Every request for <paramref name="channel"/> on <paramref name="path"/> up to the one carrying channel_vacated, as the event name each carried.</summary>
+    private async Task<IReadOnlyList<WebhookRequest>> RequestsUntilVacated(string path, string channel)
+    {
+        var requests = await Eventually.Get(
+            () => Task.FromResult<IReadOnlyList<WebhookRequest>>(Receiver.On(path).Where(r => r.Body.Contains(channel, StringComparison.Ordinal)).ToArray()),
+            r => r.Any(request => request.Body.Contains("channel_vacated", StringComparison.Ordinal)),
+            $"channel_vacated of {channel} on {path}");
+        Assert.All(requests, r => Assert.Single(r.Events));
+        return requests;
+    }
+
+    private static string[] EventNames(IEnumerable<WebhookRequest> requests) =>
+        requests.Select(r => r.Events[0].GetProperty("name").GetString()!).ToArray();
+
+    /// <summary>The server's warnings about one destination, in order, from the message on.</summary>
+    private string[] Warnings(string url) =>
+        fixture.Server.Output.Split('\n')
+            .Where(line => line.Contains($" to {url} ", StringComparison.Ordinal))
+            .Select(line => line[line.IndexOf("Webhook for app", StringComparison.Ordinal)..].TrimEnd())
+            .ToArray();
+
+    private static string Retrying(string url, string status, int attempt, TimeSpan delay) =>
+        $"Webhook for app app-id to {url} failed with {status} (attempt {attempt}); retrying in {delay}";
+
+    [Fact]
+    public async Task A_receiver_answering_429_gets_the_same_signed_body_again_and_the_event_is_delivered_once()
+    {
+        var channel = Names.Unique("too-many-");
+
+        await OccupyAndVacate(channel);
+
+        var requests = await RequestsUntilVacated("/too-many", channel);
+        Assert.Equal(["channel_occupied", "channel_occupied", "channel_vacated"], EventNames(requests));
+        Assert.Equal(requests[0].Body, requests[1].Body);
+        Assert.True(requests[1].IsSignedWith("app-key", "app-secret"));
+        Assert.Equal([Retrying(Receiver.Url("/too-many"), "HTTP 429", 1, InitialDelay)], Warnings(Receiver.Url("/too-many")));
+    }
+
+    [Fact]
+    public async Task A_receiver_that_does_not_answer_within_the_timeout_is_retried_and_a_slow_but_timely_answer_delivers_once()
+    {
+        var channel = Names.Unique("slow-");
+
+        await OccupyAndVacate(channel);
+
+        var requests = await RequestsUntilVacated("/slow", channel);
+        Assert.Equal(["channel_occupied", "channel_occupied", "channel_vacated"], EventNames(requests));
+        Assert.Equal(requests[0].Body, requests[1].Body);
+        Assert.Equal(
+            [Retrying(Receiver.Url("/slow"), $"no answer within {Timeout.TotalMilliseconds} ms", 1, InitialDelay)],
+            Warnings(Receiver.Url("/slow")));
+    }
+
+    [Theory]
+    [InlineData(302)]
+    [InlineData(404)]
+    [InlineData(422)]
+    public async Task A_receiver_answering_another_4xx_or_3xx_is_not_asked_again_and_the_next_event_follows(int status)
+    {
+        var channel = Names.Unique($"refuse{status}-");
+
+        await OccupyAndVacate(channel);
+
+        var path = $"/refuse-{status}";
+        Assert.Equal(["channel_occupied", "channel_vacated"], EventNames(await RequestsUntilVacated(path, channel)));
+        Assert.Equal(
+            [$"Webhook for app app-id to {Receiver.Url(path)} refused with HTTP {status}; not retried (1 events dropped)"],
+            Warnings(Receiver.Url(path)));
+    }
+
+    [Fact]
+    public async Task A_url_where_nothing_listens_is_retried_on_the_doubling_schedule_and_given_up_after_giveUpAfter()
+    {
+        var url = fixture.DeadUrl;
+        var schedule = RetrySchedule();
+        Assert.Equal([100, 200, 400, 800], schedule.Select(d => d.TotalMilliseconds)); // the fixture's settings give 5 attempts
+
+        await using (var client = await RawPusherClient.Connect(fixture.Server.WebSocketUri()))
+        {
+            await client.SubscribePublic(Names.Unique("dead-"));
+        }
+
+        var warnings = await Eventually.Get(
+            () => Task.FromResult(Warnings(url)),
+            w => w.Any(line => line.Contains("giving up", StringComparison.Ordinal)),
+            "the give-up warning",
+            GiveUpAfter + TimeSpan.FromSeconds(5));
+        Assert.Equal(schedule.Select((delay, i) => Retrying(url, "ConnectionError", i + 1, delay)), warnings[..^1]);
+        var gaveUp = Regex.Match(warnings[^1],
+            $@"^Webhook for app app-id to {Regex.Escape(url)} failed with ConnectionError after {schedule.Count + 1} attempts over (?<elapsed>[0-9:.]+); giving up \(1 events dropped\)$");
+        Assert.True(gaveUp.Success, warnings[^1]);
+        // The last attempt started after every back-off wait, and no retry started after giveUpAfter.
+        Assert.InRange(TimeSpan.Parse(gaveUp.Groups["elapsed"].Value), schedule.Aggregate(TimeSpan.Zero, (a, b) => a + b), GiveUpAfter);
+    }
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public WebhookReceiver Receiver { get; } = new();
+
+        /// <summary>A loopback port nobody listens on: every attempt is refused at once.</summary>
+        public string DeadUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}/dead";
+
+        public ServerProcess Server { get; private set; } = null!;
+
+        private string Destination(string url, string channelPrefix, string eventTypes = """["channel_occupied","channel_vacated"]""") =>
+            $$$"""{"url":"{{{url}}}","event_types":{{{eventTypes}}},"filter":{"channel_name_starts_with":"{{{channelPrefix}}}"}}""";
+
+        public async Task InitializeAsync()
+        {
+            Receiver.Answer("/too-many", attempt => attempt == 1 ? 429 : 200);
+            Receiver.Answer("/slow", attempt => attempt == 1 ? null : 200);
+            Receiver.AnswerAfter("/slow", SlowAnswer); // well within the timeout
+            int[] refusals = [302, 404, 422];
+            foreach (var status in refusals)
+            {
+                Receiver.Answer($"/refuse-{status}", attempt => attempt == 1 ? status : 200);
+            }
+
+            IEnumerable<string> destinations =
+            [
+                Destination(Receiver.Url("/too-many"), "too-many-"),
+                Destination(Receiver.Url("/slow"), "slow-"),
+                Destination(DeadUrl, "dead-", """["channel_occupied"]"""),
+                .. refusals.Select(status => Destination(Receiver.Url($"/refuse-{status}"), $"refuse{status}-")),
+            ];
+            Server = await ServerProcess.Start(new Dictionary<string, string>
+            {
+                ["SOKETI_WEBHOOKS_TIMEOUT"] = Timeout.TotalMilliseconds.ToString(),
+                ["SOKETI_WEBHOOKS_RETRY_INITIAL_DELAY"] = InitialDelay.TotalMilliseconds.ToString(),
+                ["SOKETI_WEBHOOKS_RETRY_MAX_DELAY"] = MaxDelay.TotalMilliseconds.ToString(),
+                ["SOKETI_WEBHOOKS_RETRY_GIVE_UP_AFTER"] = GiveUpAfter.TotalMilliseconds.ToString(),
+                ["SOKETI_DEFAULT_APP_WEBHOOKS"] = $"[{string.Join(",", destinations)}]",
+            });
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (Server is not null)
+            {
+                await Server.DisposeAsync();
+            }
+
+            await Receiver.DisposeAsync();
+        }
+    }
+}
