@@ -25,13 +25,17 @@ public sealed class PusherApi(Uri server, PusherSigner? signer = null, string pa
 
     /// <param name="data">The event's data string (usually JSON text), sent as a JSON string.</param>
     public Task<(int Status, string Body)> Trigger(string channel, string name, string data, string? socketId = null) =>
-        Post("/events", JsonSerializer.Serialize(new Dictionary<string, object?>
+        Post("/events", EventBody(channel, name, data, socketId));
+
+    /// <summary>The body of <c>POST /events</c> for one channel, as the SDK's trigger writes it.</summary>
+    public static string EventBody(string channel, string name, string data, string? socketId = null) =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["name"] = name,
             ["data"] = data,
             ["channels"] = new[] { channel },
             ["socket_id"] = socketId,
-        }.Where(p => p.Value is not null).ToDictionary(), SdkJson));
+        }.Where(p => p.Value is not null).ToDictionary(), SdkJson);
 
     /// <summary>The pusher SDK's terminateUserConnections.</summary>
     public Task<(int Status, string Body)> TerminateUserConnections(string userId) =>

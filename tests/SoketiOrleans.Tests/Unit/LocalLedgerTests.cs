@@ -1,16 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using SoketiOrleans.Apps;
-using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Channels;
-using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Ledger;
 using SoketiOrleans.Gateway.Reassertion;
 using SoketiOrleans.Gateways;
-using SoketiOrleans.Quotas;
 using SoketiOrleans.Tests.Harness;
-using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Tests.Unit;
 
@@ -134,7 +129,7 @@ public sealed class LocalLedgerTests
     }
 
     /// <summary>Only the ledger grain answers: with <see cref="Answers"/> in turn, then Recorded.</summary>
-    private sealed class LedgerCluster : ICluster
+    private sealed class LedgerCluster : UnusedCluster
     {
         private readonly ConcurrentQueue<LedgerReport> _reports = new();
 
@@ -144,38 +139,10 @@ public sealed class LocalLedgerTests
         public async Task<LedgerReport> Report(int number) =>
             (await Eventually.Get(() => Task.FromResult(_reports.ToArray()), r => r.Length >= number, $"ledger report {number}"))[number - 1];
 
-        public Task<LedgerAnswer> RecordLedger(string gatewayId, LedgerReport report)
+        public override Task<LedgerAnswer> RecordLedger(string gatewayId, LedgerReport report)
         {
             _reports.Enqueue(report);
             return Task.FromResult(Answers.TryDequeue(out var answer) ? answer : LedgerAnswer.Recorded);
         }
-
-        public IGatewayObserver CreateObserver(IGatewayObserver gateway) => throw new NotSupportedException();
-
-        public void DeleteObserver(IGatewayObserver observer) => throw new NotSupportedException();
-
-        public Task<string[]> ReportChannel(string channelKey, ChannelReport report, int maxMembers) => throw new NotSupportedException();
-
-        public Task Publish(string channelKey, Publication publication) => throw new NotSupportedException();
-
-        public Task Welcome(string channelKey, string gatewayId, string socketId, byte[]? frame) => throw new NotSupportedException();
-
-        public Task<int> SubscriptionCount(string channelKey) => throw new NotSupportedException();
-
-        public Task<int> UserCount(string channelKey) => throw new NotSupportedException();
-
-        public Task<string[]> UserIds(string channelKey) => throw new NotSupportedException();
-
-        public Task<CachedEvent?> CachedEvent(string channelKey) => throw new NotSupportedException();
-
-        public Task<ChannelSummary[]> Channels(string appId, string? prefix) => throw new NotSupportedException();
-
-        public Task ReportUser(string userKey, UserReport report) => throw new NotSupportedException();
-
-        public Task TerminateUser(string userKey) => throw new NotSupportedException();
-
-        public Task<int> AdmitConnections(string appId, ConnectionReport report, int joining, int limit) => throw new NotSupportedException();
-
-        public Task<RateLease> LeaseTokens(string rateLimitKey, int wanted, int limit) => throw new NotSupportedException();
     }
 }

@@ -43,16 +43,19 @@ export function subscriptionCountIs(server, channelName, count) {
 /**
  * A pusher-js client on `server`; private and presence channels are authorized in-process by
  * `authSdk.authorizeChannel` (with `presenceData` for presence channels), and `signin()` by
- * `authSdk.authenticateUser` with `userData` (e.g. `{ id: '1', watchlist: ['2'] }`).
+ * `authSdk.authenticateUser` with `userData` (e.g. `{ id: '1', watchlist: ['2'] }`), unless
+ * pusher-js's own `channelAuthorization` / `userAuthentication` options are given (e.g. an endpoint).
  */
-export function createClient(server, { key = APP.key, authSdk = serverSdk(server), presenceData, userData } = {}) {
+export function createClient(server, {
+  key = APP.key, authSdk = serverSdk(server), presenceData, userData, channelAuthorization, userAuthentication,
+} = {}) {
   const client = new Pusher(key, {
     wsHost: '127.0.0.1',
     wsPort: server.port,
     forceTLS: false,
     enabledTransports: ['ws'],
     cluster: 'mt1',
-    channelAuthorization: {
+    channelAuthorization: channelAuthorization ?? {
       customHandler: ({ socketId, channelName }, callback) => {
         try {
           callback(null, authSdk.authorizeChannel(socketId, channelName, presenceData));
@@ -61,7 +64,7 @@ export function createClient(server, { key = APP.key, authSdk = serverSdk(server
         }
       },
     },
-    userAuthentication: {
+    userAuthentication: userAuthentication ?? {
       customHandler: ({ socketId }, callback) => {
         try {
           callback(null, authSdk.authenticateUser(socketId, userData));
@@ -171,17 +174,24 @@ export function nextEvent(bindable, eventName) {
 
 /** Records every `eventName` on a channel or connection from now on. */
 export function record(bindable, eventName) {
+  const recorded = recorder(`${eventName} on ${bindable.name ?? 'the connection'}`);
+  bindable.bind(eventName, recorded.callback);
+  return recorded;
+}
+
+/** Records every call of `callback` (hand it to whatever calls back, e.g. a laravel-echo listener). */
+export function recorder(description) {
   const events = [];
   let changed = () => {};
-  bindable.bind(eventName, data => {
-    events.push(data);
-    changed();
-  });
   return {
     events,
-    /** Resolves once at least `count` events were recorded. */
+    callback: data => {
+      events.push(data);
+      changed();
+    },
+    /** Resolves once at least `count` calls were recorded. */
     atLeast(count) {
-      return until(`${count} × ${eventName} on ${bindable.name ?? 'the connection'} (have ${events.length})`, resolve => {
+      return until(`${count} × ${description} (have ${events.length})`, resolve => {
         changed = () => events.length >= count && resolve(events);
         changed();
         return () => { changed = () => {}; };
