@@ -3,7 +3,8 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>The HTTP API's app lookup and Pusher request signature checks.</summary>
-public sealed class ApiAuthenticationTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class ApiAuthenticationTests(ServerFixture fixture) : IDisposable
 {
     private const string Path = "/apps/app-id/events";
     private const string Body = """{"name":"e","data":"d","channels":["auth-test"]}""";

@@ -2,7 +2,8 @@ using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Wire;
 
-public sealed class CacheChannelTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class CacheChannelTests(ServerFixture fixture) : IDisposable
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
 

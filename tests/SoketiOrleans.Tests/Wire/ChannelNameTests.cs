@@ -2,7 +2,8 @@ using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Wire;
 
-public sealed class ChannelNameTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+[Collection(nameof(DefaultServer))]
+public sealed class ChannelNameTests(ServerFixture fixture)
 {
     private const string NotAllowed =
         "The channel name is not allowed. Read channel conventions: https://pusher.com/docs/channels/using_channels/channels/#channel-naming-conventions";

@@ -4,7 +4,8 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary><c>GET /channels</c>, <c>/channels/{name}</c> and <c>/channels/{name}/users</c>.</summary>
-public sealed class ChannelsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class ChannelsApiTests(ServerFixture fixture) : IDisposable
 {
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 

@@ -5,7 +5,8 @@ using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Wire;
 
-public sealed class ConnectionTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+[Collection(nameof(DefaultServer))]
+public sealed class ConnectionTests(ServerFixture fixture)
 {
     private ServerProcess Server => fixture.Server;
 

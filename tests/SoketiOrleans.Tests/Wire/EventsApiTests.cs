@@ -4,7 +4,8 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary><c>POST /apps/{id}/events</c> and <c>/batch_events</c>.</summary>
-public sealed class EventsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class EventsApiTests(ServerFixture fixture) : IDisposable
 {
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 

@@ -4,7 +4,8 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>Correctly signed <c>POST /events</c> requests whose body is refused, and nothing sent when it is.</summary>
-public sealed class EventsApiValidationTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class EventsApiValidationTests(ServerFixture fixture) : IDisposable
 {
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 

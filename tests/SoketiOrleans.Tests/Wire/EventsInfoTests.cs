@@ -7,7 +7,8 @@ namespace SoketiOrleans.Tests.Wire;
 /// Pusher's shape, counted after the publish. A subscriber counts once its
 /// <c>subscription_succeeded</c> arrived, so no test here needs to wait for a count.
 /// </summary>
-public sealed class EventsInfoTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class EventsInfoTests(ServerFixture fixture) : IDisposable
 {
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 

@@ -2,7 +2,8 @@ using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Wire;
 
-public sealed class HealthTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class HealthTests(ServerFixture fixture) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = fixture.Server.HttpUri };
 

@@ -6,7 +6,8 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>Whatever a client sends, the answer is at most an error frame: the socket stays open and keeps working.</summary>
-public sealed class MalformedMessageTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+[Collection(nameof(DefaultServer))]
+public sealed class MalformedMessageTests(ServerFixture fixture)
 {
     private ServerProcess Server => fixture.Server;
 

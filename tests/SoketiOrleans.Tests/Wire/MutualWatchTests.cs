@@ -7,7 +7,8 @@ namespace SoketiOrleans.Tests.Wire;
 /// On a fresh server, pairs of users who watch each other sign in at the same moment. Their user
 /// grains once waited on each other here (seen only on a cold server), so every pair is checked.
 /// </summary>
-public sealed class MutualWatchTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+[Collection(nameof(DefaultServer))]
+public sealed class MutualWatchTests(ServerFixture fixture)
 {
     private const int Pairs = 10;
 

@@ -3,7 +3,8 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>Laravel-style names reach clients byte for byte: only what JSON requires is escaped.</summary>
-public sealed class NamePassThroughTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class NamePassThroughTests(ServerFixture fixture) : IDisposable
 {
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 

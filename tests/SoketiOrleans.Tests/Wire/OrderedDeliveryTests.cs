@@ -10,7 +10,8 @@ namespace SoketiOrleans.Tests.Wire;
 /// between publishers on different connections the channel grain decides the order, and every
 /// gateway must then deliver that same order.
 /// </summary>
-public sealed class OrderedDeliveryTests(TwoNodeFixture fixture) : IClassFixture<TwoNodeFixture>
+[Collection(nameof(TwoNodes))]
+public sealed class OrderedDeliveryTests(TwoNodeFixture fixture)
 {
     private const int Events = 200;
     private const string EventName = "ordered";

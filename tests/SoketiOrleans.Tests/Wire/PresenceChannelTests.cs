@@ -3,7 +3,8 @@ using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Wire;
 
-public sealed class PresenceChannelTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
 

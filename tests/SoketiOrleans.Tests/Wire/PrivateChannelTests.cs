@@ -2,7 +2,8 @@ using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Wire;
 
-public sealed class PrivateChannelTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class PrivateChannelTests(ServerFixture fixture) : IDisposable
 {
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 

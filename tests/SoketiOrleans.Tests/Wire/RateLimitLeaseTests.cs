@@ -102,33 +102,17 @@ public sealed class RateLimitLeaseTests(RateLimitLeaseTests.Fixture fixture, ITe
         AssertLimited(limit, burst, Accepted(limit, """{"channels":{}}"""), Refused(limit, "read requests"));
     }
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : ServerFixture
     {
-        private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("soketi-orleans-leases-");
+        protected override int Count => 2;
 
-        public LocalCluster Cluster { get; private set; } = null!;
+        protected override string Config => $$"""{"appManager.array.apps":[{{string.Join(",", Limits.SelectMany(Apps))}}]}""";
 
-        public async Task InitializeAsync()
-        {
-            var config = Path.Combine(_temp.FullName, "apps.json");
-            // One app per limit and kind: each test's burst meets a fresh window of its own.
-            var apps = Limits.SelectMany(limit => new[]
-            {
-                $$"""{"id":"events-{{limit}}","key":"events-{{limit}}-key","secret":"events-{{limit}}-secret","maxBackendEventsPerSecond":{{limit}}}""",
-                $$"""{"id":"reads-{{limit}}","key":"reads-{{limit}}-key","secret":"reads-{{limit}}-secret","maxReadRequestsPerSecond":{{limit}}}""",
-            });
-            await File.WriteAllTextAsync(config, $$"""{"appManager.array.apps":[{{string.Join(",", apps)}}]}""");
-            Cluster = await LocalCluster.Start(2, null, $"--config={config}");
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (Cluster is not null)
-            {
-                await Cluster.DisposeAsync();
-            }
-
-            _temp.Delete(recursive: true);
-        }
+        // One app per limit and kind: each test's burst meets a fresh window of its own.
+        private static IEnumerable<string> Apps(int limit) =>
+        [
+            $$"""{"id":"events-{{limit}}","key":"events-{{limit}}-key","secret":"events-{{limit}}-secret","maxBackendEventsPerSecond":{{limit}}}""",
+            $$"""{"id":"reads-{{limit}}","key":"reads-{{limit}}-key","secret":"reads-{{limit}}-secret","maxReadRequestsPerSecond":{{limit}}}""",
+        ];
     }
 }

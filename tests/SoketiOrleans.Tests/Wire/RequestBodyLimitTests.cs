@@ -3,30 +3,11 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>A server whose HTTP API takes bodies of at most 16 KB (soketi's httpApi.requestLimitInMb, config file only).</summary>
-public sealed class SmallBodyFixture : IAsyncLifetime
+public sealed class SmallBodyFixture : ServerFixture
 {
     public const int LimitBytes = 16 * 1024;
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("soketi-body-limit-").FullName;
-
-    public ServerProcess Server { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var config = Path.Combine(_dir, "config.json");
-        await File.WriteAllTextAsync(config, $$"""{ "httpApi.requestLimitInMb": {{LimitBytes / (1024.0 * 1024.0)}} }""");
-        Server = await ServerProcess.Start(null, $"--config={config}");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-
-        Directory.Delete(_dir, recursive: true);
-    }
+    protected override string Config => $$"""{ "httpApi.requestLimitInMb": {{LimitBytes / (1024.0 * 1024.0)}} }""";
 }
 
 public sealed class RequestBodyLimitTests(SmallBodyFixture fixture) : IClassFixture<SmallBodyFixture>, IDisposable

@@ -4,7 +4,8 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>Two server processes in one cluster behave as one server to clients and to the HTTP API.</summary>
-public sealed class TwoNodeTests(TwoNodeFixture fixture) : IClassFixture<TwoNodeFixture>, IDisposable
+[Collection(nameof(TwoNodes))]
+public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
 

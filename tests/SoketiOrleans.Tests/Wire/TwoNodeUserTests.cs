@@ -4,7 +4,8 @@ using static SoketiOrleans.Tests.Harness.UserSteps;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>A user is one user across the two processes: events, terminate and watchlists reach every gateway.</summary>
-public sealed class TwoNodeUserTests(TwoNodeFixture fixture) : IClassFixture<TwoNodeFixture>, IDisposable
+[Collection(nameof(TwoNodes))]
+public sealed class TwoNodeUserTests(TwoNodeFixture fixture) : IDisposable
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
 

@@ -4,7 +4,8 @@ using static SoketiOrleans.Tests.Harness.UserSteps;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary><c>pusher:signin</c> on an app without mandatory sign-in, and the user's own channel.</summary>
-public sealed class UserSignInTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+[Collection(nameof(DefaultServer))]
+public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
 {
     private const string NotAuthorized = "Connection not authorized.";
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);

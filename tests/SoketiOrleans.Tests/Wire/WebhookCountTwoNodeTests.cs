@@ -89,9 +89,9 @@ public sealed class WebhookCountTwoNodeTests(WebhookCountTwoNodeTests.Fixture fi
         }
     }
 
-    public sealed class Fixture : TwoNodeFixture, IAsyncLifetime
+    public sealed class Fixture : WebhookServerFixture
     {
-        public WebhookReceiver Receiver { get; } = new();
+        protected override int Count => 2;
 
         protected override IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
         {
@@ -99,13 +99,5 @@ public sealed class WebhookCountTwoNodeTests(WebhookCountTwoNodeTests.Fixture fi
                 [{"url":"{{Receiver.Url(Path)}}","event_types":["channel_occupied","channel_vacated","subscription_count","cache_miss"]}]
                 """,
         };
-
-        Task IAsyncLifetime.InitializeAsync() => InitializeAsync();
-
-        async Task IAsyncLifetime.DisposeAsync()
-        {
-            await DisposeAsync();
-            await Receiver.DisposeAsync();
-        }
     }
 }

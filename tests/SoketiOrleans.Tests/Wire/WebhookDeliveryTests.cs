@@ -145,54 +145,42 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.Fixture fixture) :
         Assert.InRange(TimeSpan.Parse(gaveUp.Groups["elapsed"].Value), schedule.Aggregate(TimeSpan.Zero, (a, b) => a + b), GiveUpAfter);
     }
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : WebhookServerFixture
     {
-        public WebhookReceiver Receiver { get; } = new();
+        private static readonly int[] Refusals = [302, 404, 422];
 
         /// <summary>A loopback port nobody listens on: every attempt is refused at once.</summary>
         public string DeadUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}/dead";
 
-        public ServerProcess Server { get; private set; } = null!;
-
-        private string Destination(string url, string channelPrefix, string eventTypes = """["channel_occupied","channel_vacated"]""") =>
-            $$$"""{"url":"{{{url}}}","event_types":{{{eventTypes}}},"filter":{"channel_name_starts_with":"{{{channelPrefix}}}"}}""";
-
-        public async Task InitializeAsync()
+        public Fixture()
         {
             Receiver.Answer("/too-many", attempt => attempt == 1 ? 429 : 200);
             Receiver.Answer("/slow", attempt => attempt == 1 ? null : 200);
             Receiver.AnswerAfter("/slow", SlowAnswer); // well within the timeout
-            int[] refusals = [302, 404, 422];
-            foreach (var status in refusals)
+            foreach (var status in Refusals)
             {
                 Receiver.Answer($"/refuse-{status}", attempt => attempt == 1 ? status : 200);
             }
-
-            IEnumerable<string> destinations =
-            [
-                Destination(Receiver.Url("/too-many"), "too-many-"),
-                Destination(Receiver.Url("/slow"), "slow-"),
-                Destination(DeadUrl, "dead-", """["channel_occupied"]"""),
-                .. refusals.Select(status => Destination(Receiver.Url($"/refuse-{status}"), $"refuse{status}-")),
-            ];
-            Server = await ServerProcess.Start(new Dictionary<string, string>
-            {
-                ["SOKETI_WEBHOOKS_TIMEOUT"] = Timeout.TotalMilliseconds.ToString(),
-                ["SOKETI_WEBHOOKS_RETRY_INITIAL_DELAY"] = InitialDelay.TotalMilliseconds.ToString(),
-                ["SOKETI_WEBHOOKS_RETRY_MAX_DELAY"] = MaxDelay.TotalMilliseconds.ToString(),
-                ["SOKETI_WEBHOOKS_RETRY_GIVE_UP_AFTER"] = GiveUpAfter.TotalMilliseconds.ToString(),
-                ["SOKETI_DEFAULT_APP_WEBHOOKS"] = $"[{string.Join(",", destinations)}]",
-            });
         }
 
-        public async Task DisposeAsync()
+        protected override IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
         {
-            if (Server is not null)
-            {
-                await Server.DisposeAsync();
-            }
+            ["SOKETI_WEBHOOKS_TIMEOUT"] = Timeout.TotalMilliseconds.ToString(),
+            ["SOKETI_WEBHOOKS_RETRY_INITIAL_DELAY"] = InitialDelay.TotalMilliseconds.ToString(),
+            ["SOKETI_WEBHOOKS_RETRY_MAX_DELAY"] = MaxDelay.TotalMilliseconds.ToString(),
+            ["SOKETI_WEBHOOKS_RETRY_GIVE_UP_AFTER"] = GiveUpAfter.TotalMilliseconds.ToString(),
+            ["SOKETI_DEFAULT_APP_WEBHOOKS"] = $"[{string.Join(",", Destinations)}]",
+        };
 
-            await Receiver.DisposeAsync();
-        }
+        private IEnumerable<string> Destinations =>
+        [
+            Destination(Receiver.Url("/too-many"), "too-many-"),
+            Destination(Receiver.Url("/slow"), "slow-"),
+            Destination(DeadUrl, "dead-", """["channel_occupied"]"""),
+            .. Refusals.Select(status => Destination(Receiver.Url($"/refuse-{status}"), $"refuse{status}-")),
+        ];
+
+        private static string Destination(string url, string channelPrefix, string eventTypes = """["channel_occupied","channel_vacated"]""") =>
+            $$$"""{"url":"{{{url}}}","event_types":{{{eventTypes}}},"filter":{"channel_name_starts_with":"{{{channelPrefix}}}"}}""";
     }
 }

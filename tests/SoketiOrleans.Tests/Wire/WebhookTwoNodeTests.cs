@@ -60,9 +60,9 @@ public sealed class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : I
 
     public void Dispose() => _api.Dispose();
 
-    public sealed class Fixture : TwoNodeFixture, IAsyncLifetime
+    public sealed class Fixture : WebhookServerFixture
     {
-        public WebhookReceiver Receiver { get; } = new();
+        protected override int Count => 2;
 
         protected override IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
         {
@@ -71,13 +71,5 @@ public sealed class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : I
                 [{"url":"{{Receiver.Url("/hook")}}","event_types":["channel_occupied","channel_vacated","member_added","member_removed","client_event"]}]
                 """,
         };
-
-        Task IAsyncLifetime.InitializeAsync() => InitializeAsync();
-
-        async Task IAsyncLifetime.DisposeAsync()
-        {
-            await DisposeAsync();
-            await Receiver.DisposeAsync();
-        }
     }
 }
