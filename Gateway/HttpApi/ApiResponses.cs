@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
@@ -25,6 +26,33 @@ public static class ApiResponses
         context.Response.Headers.RetryAfter = "1";
         return Error(context, StatusCodes.Status503ServiceUnavailable,
             "The cluster could not handle the request in time: a server is failing over. Retry the request.");
+    }
+
+    /// <summary>
+    /// 200 with the body <paramref name="compute"/> builds from the cluster; 503 when the cluster could
+    /// not answer in time, 500 when it failed. Either failure goes to <paramref name="failed"/> first.
+    /// </summary>
+    public static async Task FromCluster(HttpContext context, Func<Task<byte[]>> compute, Action<Exception> failed)
+    {
+        byte[] body;
+        try
+        {
+            body = await compute();
+        }
+        catch (ClusterUnavailableException e)
+        {
+            failed(e);
+            await Unavailable(context);
+            return;
+        }
+        catch (Exception e)
+        {
+            failed(e);
+            await Error(context, StatusCodes.Status500InternalServerError, "A server error has occurred.");
+            return;
+        }
+
+        await Json(context, StatusCodes.Status200OK, body);
     }
 
     public static Task Error(HttpContext context, int status, string message) =>

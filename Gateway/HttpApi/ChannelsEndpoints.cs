@@ -148,25 +148,7 @@ internal sealed partial class ChannelsEndpoints(
             return;
         }
 
-        byte[] body;
-        try
-        {
-            body = await read();
-        }
-        catch (ClusterUnavailableException e)
-        {
-            LogReadFailed(logger, e, app.Id);
-            await ApiResponses.Unavailable(context);
-            return;
-        }
-        catch (Exception e)
-        {
-            LogReadFailed(logger, e, app.Id);
-            await ApiResponses.Error(context, StatusCodes.Status500InternalServerError, "A server error has occurred.");
-            return;
-        }
-
-        await ApiResponses.Json(context, StatusCodes.Status200OK, body);
+        await ApiResponses.FromCluster(context, read, e => LogReadFailed(logger, e, app.Id));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading channels of app {AppId} failed")]

@@ -117,28 +117,23 @@ internal sealed partial class EventsEndpoints(
             }
         }
 
-        byte[] body;
-        try
+        await ApiResponses.FromCluster(context, async () =>
         {
             await Task.WhenAll(sends);
-            body = !TriggerResponse.WantsAttributes(triggers) ? ApiResponses.Ok
+            return !TriggerResponse.WantsAttributes(triggers) ? ApiResponses.Ok
                 : batch ? await TriggerResponse.ForBatch(cluster, app.Id, triggers)
                 : await TriggerResponse.ForEvent(cluster, app.Id, triggers[0]);
-        }
-        catch (ClusterUnavailableException e)
+        }, e =>
         {
-            LogPublishUnavailable(logger, e, app.Id);
-            await ApiResponses.Unavailable(context);
-            return;
-        }
-        catch (Exception e)
-        {
-            LogPublishFailed(logger, e, app.Id);
-            await ApiResponses.Error(context, StatusCodes.Status500InternalServerError, "A server error has occurred.");
-            return;
-        }
-
-        await ApiResponses.Json(context, StatusCodes.Status200OK, body);
+            if (e is ClusterUnavailableException)
+            {
+                LogPublishUnavailable(logger, e, app.Id);
+            }
+            else
+            {
+                LogPublishFailed(logger, e, app.Id);
+            }
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing events of app {AppId} failed: the cluster did not answer in time; answered 503")]
