@@ -6,6 +6,9 @@ namespace SoketiOrleans.Tests.Harness;
 /// <summary>What a Pusher server SDK computes, written out independently of the server's own code.</summary>
 public sealed record PusherSigner(string AppId = "app-id", string Key = "app-key", string Secret = "app-secret")
 {
+    /// <summary>An app of a test's config file, named by the convention <c>{id}-key</c> and <c>{id}-secret</c>.</summary>
+    public static PusherSigner Named(string id) => new(id, $"{id}-key", $"{id}-secret");
+
     public string Hmac(string data) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(data)));
 

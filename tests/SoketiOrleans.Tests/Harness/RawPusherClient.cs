@@ -13,6 +13,12 @@ public sealed class RawPusherClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a frame that should not come is waited for: on loopback a wrong delivery arrives in
+    /// milliseconds, and every absence check costs this much of the suite's time.
+    /// </summary>
+    public static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
+
     private readonly ClientWebSocket _socket;
     private readonly Channel<string> _frames = Channel.CreateUnbounded<string>();
     private readonly TaskCompletionSource<(WebSocketCloseStatus? Status, string? Reason)> _closed =
@@ -103,14 +109,15 @@ public sealed class RawPusherClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Asserts nothing arrives within <paramref name="window"/> and the connection is still open: the
-    /// only fixed wait, for proving an absence. A closed connection is not silence: a server that
-    /// dropped the client would otherwise pass.
+    /// Asserts nothing arrives within <paramref name="window"/> (by default <see cref="Silence"/>) and
+    /// the connection is still open: the only fixed wait, for proving an absence. A closed connection
+    /// is not silence: a server that dropped the client would otherwise pass.
     /// </summary>
-    public async Task AssertSilent(TimeSpan window)
+    public async Task AssertSilent(TimeSpan? window = null)
     {
-        Assert.True(window > TimeSpan.Zero, "a silence window of zero proves nothing");
-        using var cts = new CancellationTokenSource(window);
+        var silence = window ?? Silence;
+        Assert.True(silence > TimeSpan.Zero, "a silence window of zero proves nothing");
+        using var cts = new CancellationTokenSource(silence);
         try
         {
             var frame = await _frames.Reader.ReadAsync(cts.Token);

@@ -19,9 +19,6 @@ public static class UserSteps
     public static string SigninSuccess(string userData, string auth) =>
         $$$"""{"event":"pusher:signin_success","data":{{{SignInData(userData, auth)}}}}""";
 
-    public static string Error(int code, string message) =>
-        $$$"""{"event":"pusher:error","data":{"code":{{{code}}},"message":"{{{message}}}"}}""";
-
     /// <summary>Signs in with a correct signature and expects <c>signin_success</c> echoing what was sent.</summary>
     public static async Task SignIn(this RawPusherClient client, PusherSigner signer, string userData)
     {
@@ -41,7 +38,7 @@ public static class UserSteps
     /// <summary>What pusher-js reads when <c>terminate_connections</c> closes the socket.</summary>
     public static async Task ExpectTerminated(this RawPusherClient client)
     {
-        Assert.Equal(Error(4009, "You got disconnected by the app."), await client.Next());
+        Assert.Equal(Frames.Error(4009, "You got disconnected by the app."), await client.Next());
         Assert.Equal(4009, (int?)(await client.WaitForClose()).Status);
     }
 }

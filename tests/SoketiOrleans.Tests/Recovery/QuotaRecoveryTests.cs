@@ -9,9 +9,6 @@ namespace SoketiOrleans.Tests.Recovery;
 public sealed class QuotaRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Limit = 4;
-    private const string OverQuota =
-        """{"event":"pusher:error","data":{"code":4004,"message":"The current concurrent connections quota has been reached."}}""";
-
     private LocalCluster _cluster = null!;
 
     public async Task InitializeAsync() =>
@@ -53,7 +50,7 @@ public sealed class QuotaRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
     {
         var client = await RawPusherClient.Open(server.WebSocketUri());
         var first = await client.Next();
-        if (first == OverQuota)
+        if (first == Frames.OverQuota)
         {
             Assert.Equal((WebSocketCloseStatus)4004, (await client.WaitForClose()).Status);
             await client.DisposeAsync();

@@ -17,7 +17,6 @@ public sealed class ShortActivityTimeoutFixture : ServerFixture
 /// <summary>The server's side of Pusher's activity check: it pings silent sockets and drops those that do not answer.</summary>
 public sealed class ActivityTimeoutTests(ShortActivityTimeoutFixture fixture) : IClassFixture<ShortActivityTimeoutFixture>
 {
-    private const string ServerPing = """{"event":"pusher:ping","data":{}}""";
     private static readonly TimeSpan PingWithin = TimeSpan.FromSeconds(5);
 
     private ServerProcess Server => fixture.Server;
@@ -38,7 +37,7 @@ public sealed class ActivityTimeoutTests(ShortActivityTimeoutFixture fixture) : 
         var clock = Stopwatch.StartNew();
         await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
 
-        Assert.Equal(ServerPing, await client.Next(PingWithin));
+        Assert.Equal(Frames.Ping, await client.Next(PingWithin));
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"Pinged after only {clock.Elapsed}");
     }
 
@@ -47,12 +46,12 @@ public sealed class ActivityTimeoutTests(ShortActivityTimeoutFixture fixture) : 
     {
         await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
 
-        Assert.Equal(ServerPing, await client.Next(PingWithin));
-        await client.SendText("""{"event":"pusher:pong","data":{}}""");
-        Assert.Equal(ServerPing, await client.Next(PingWithin));
-        await client.SendText("""{"event":"pusher:pong","data":{}}""");
-        Assert.Equal(ServerPing, await client.Next(PingWithin));
-        await client.SendText("""{"event":"pusher:pong","data":{}}""");
+        Assert.Equal(Frames.Ping, await client.Next(PingWithin));
+        await client.SendText(Frames.Pong);
+        Assert.Equal(Frames.Ping, await client.Next(PingWithin));
+        await client.SendText(Frames.Pong);
+        Assert.Equal(Frames.Ping, await client.Next(PingWithin));
+        await client.SendText(Frames.Pong);
 
         Assert.Equal(WebSocketState.Open, client.State);
         await client.ExpectPong();
@@ -63,7 +62,7 @@ public sealed class ActivityTimeoutTests(ShortActivityTimeoutFixture fixture) : 
     {
         await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
 
-        Assert.Equal(ServerPing, await client.Next(PingWithin));
+        Assert.Equal(Frames.Ping, await client.Next(PingWithin));
         Assert.Equal((WebSocketCloseStatus)4201, (await client.WaitForClose(PingWithin)).Status);
     }
 }

@@ -5,18 +5,11 @@ namespace SoketiOrleans.Tests.Wire;
 [Collection(nameof(DefaultServer))]
 public sealed class CacheChannelTests(ServerFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 
     private PusherSigner Signer => _api.Signer;
 
     private Task<RawPusherClient> Connect() => RawPusherClient.Connect(fixture.Server.WebSocketUri());
-
-    public static string CacheMiss(string channel) => $$"""{"event":"pusher:cache_miss","channel":"{{channel}}"}""";
-
-    private static string Frame(string name, string channel, string data) =>
-        $$"""{"event":"{{name}}","channel":"{{channel}}","data":"{{data}}"}""";
 
     /// <summary>Subscribes with the auth the channel type needs; returns the first frame after it succeeded.</summary>
     private async Task<string> SubscribeAndReadReplay(RawPusherClient client, string channel)
@@ -29,7 +22,7 @@ public sealed class CacheChannelTests(ServerFixture fixture) : IDisposable
         {
             var auth = channel.StartsWith("private-", StringComparison.Ordinal) ? Signer.PrivateAuth(client.SocketId, channel) : null;
             await client.Subscribe(channel, auth);
-            Assert.Equal(ClientSteps.SubscriptionSucceeded(channel), await client.Next());
+            Assert.Equal(Frames.SubscriptionSucceeded(channel), await client.Next());
         }
 
         return await client.Next();
@@ -44,19 +37,19 @@ public sealed class CacheChannelTests(ServerFixture fixture) : IDisposable
     {
         var channel = Names.Unique(prefix);
         await using var first = await Connect();
-        Assert.Equal(CacheMiss(channel), await SubscribeAndReadReplay(first, channel));
+        Assert.Equal(Frames.CacheMiss(channel), await SubscribeAndReadReplay(first, channel));
 
         ApiAssert.IsOk(await _api.Trigger(channel, "older", "1"));
         ApiAssert.IsOk(await _api.Trigger(channel, "latest", "2"));
-        Assert.Equal(Frame("older", channel, "1"), await first.Next());
-        Assert.Equal(Frame("latest", channel, "2"), await first.Next());
+        Assert.Equal(Frames.Event("older", channel, "1"), await first.Next());
+        Assert.Equal(Frames.Event("latest", channel, "2"), await first.Next());
 
         await using var second = await Connect();
-        Assert.Equal(Frame("latest", channel, "2"), await SubscribeAndReadReplay(second, channel));
-        await second.AssertSilent(Silence);
+        Assert.Equal(Frames.Event("latest", channel, "2"), await SubscribeAndReadReplay(second, channel));
+        await second.AssertSilent();
         if (prefix != "presence-cache-")
         {
-            await first.AssertSilent(Silence); // no replay for those already subscribed (presence would hear member_added)
+            await first.AssertSilent(); // no replay for those already subscribed (presence would hear member_added)
         }
     }
 
@@ -67,7 +60,7 @@ public sealed class CacheChannelTests(ServerFixture fixture) : IDisposable
         ApiAssert.IsOk(await _api.Trigger(channel, "while-empty", "e"));
 
         await using var client = await Connect();
-        Assert.Equal(Frame("while-empty", channel, "e"), await SubscribeAndReadReplay(client, channel));
+        Assert.Equal(Frames.Event("while-empty", channel, "e"), await SubscribeAndReadReplay(client, channel));
     }
 
     [Fact]
@@ -76,9 +69,9 @@ public sealed class CacheChannelTests(ServerFixture fixture) : IDisposable
         var channel = Names.Unique("cache-");
         ApiAssert.IsOk(await _api.Trigger(channel, "kept", "k"));
         await using var client = await Connect();
-        Assert.Equal(Frame("kept", channel, "k"), await SubscribeAndReadReplay(client, channel));
+        Assert.Equal(Frames.Event("kept", channel, "k"), await SubscribeAndReadReplay(client, channel));
 
-        Assert.Equal(Frame("kept", channel, "k"), await SubscribeAndReadReplay(client, channel));
+        Assert.Equal(Frames.Event("kept", channel, "k"), await SubscribeAndReadReplay(client, channel));
     }
 
     [Fact]
@@ -90,7 +83,7 @@ public sealed class CacheChannelTests(ServerFixture fixture) : IDisposable
 
         await client.SubscribePublic(channel);
 
-        await client.AssertSilent(Silence);
+        await client.AssertSilent();
     }
 
     public void Dispose() => _api.Dispose();
@@ -121,7 +114,7 @@ public sealed class CacheExpiryTests(ShortCacheFixture fixture) : IClassFixture<
                 await client.SubscribePublic(channel);
                 return (Frame: await client.Next(), Age: DateTime.UtcNow - started);
             },
-            r => r.Frame == CacheChannelTests.CacheMiss(channel),
+            r => r.Frame == Frames.CacheMiss(channel),
             "the cached event to expire");
 
         Assert.True(replay.Age >= TimeSpan.FromSeconds(1), $"expired after {replay.Age}");

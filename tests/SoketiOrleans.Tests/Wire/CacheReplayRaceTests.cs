@@ -19,10 +19,9 @@ public sealed class CacheReplayRaceTests(ContendedClusterFixture fixture)
 
     private const string EventName = "tick";
 
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-    private static readonly PusherSigner Signer = ContendedClusterFixture.App("cache");
+    private static readonly PusherSigner Signer = PusherSigner.Named("cache");
 
-    private static string Frame(string channel, int n) => $$"""{"event":"{{EventName}}","channel":"{{channel}}","data":"{{n}}"}""";
+    private static string Frame(string channel, int n) => Frames.Event(EventName, channel, n.ToString());
 
     [Fact]
     public async Task Sockets_subscribing_while_events_are_published_get_the_latest_event_or_a_miss_before_the_first_and_then_every_later_event_once_in_order()
@@ -48,7 +47,7 @@ public sealed class CacheReplayRaceTests(ContendedClusterFixture fixture)
             }
         }
 
-        await Task.WhenAll(subscribers.Select(s => s.Client.AssertSilent(Silence)));
+        await Task.WhenAll(subscribers.Select(s => s.Client.AssertSilent()));
     }
 
     /// <summary>
@@ -83,10 +82,10 @@ public sealed class CacheReplayRaceTests(ContendedClusterFixture fixture)
                 var client = await clients.Connect(gateway.WebSocketUri(Signer.Key));
                 await client.SubscribePublic(channel);
                 var replay = await client.Next();
-                var replayed = replay == CacheChannelTests.CacheMiss(channel)
+                var replayed = replay == Frames.CacheMiss(channel)
                     ? 0
                     : int.Parse(JsonDocument.Parse(replay).RootElement.GetProperty("data").GetString()!);
-                Assert.Equal(replayed == 0 ? CacheChannelTests.CacheMiss(channel) : Frame(channel, replayed), replay);
+                Assert.Equal(replayed == 0 ? Frames.CacheMiss(channel) : Frame(channel, replayed), replay);
                 joined.Add((client, replayed));
                 if (joined.Count == SubscribersPerGateway)
                 {

@@ -18,17 +18,11 @@ public sealed class ClientEventsFixture : ServerFixture
 
 public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixture<ClientEventsFixture>, IDisposable
 {
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 
     private PusherSigner Signer => _api.Signer;
 
     private Task<RawPusherClient> Connect() => RawPusherClient.Connect(fixture.Server.WebSocketUri());
-
-    private static string Rejected(string? channel, string message) => channel is null
-        ? $$$"""{"event":"pusher:error","data":{"code":4301,"message":"{{{message}}}"}}"""
-        : $$$"""{"event":"pusher:error","channel":"{{{channel}}}","data":{"code":4301,"message":"{{{message}}}"}}""";
 
     private static Task SendClientEvent(RawPusherClient client, string channel, string name = "client-typing", string data = """{"who":"me"}""") =>
         client.SendText($$$"""{"event":"{{{name}}}","channel":"{{{channel}}}","data":{{{data}}}}""");
@@ -95,13 +89,13 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
         foreach (var client in new[] { sender, receiver })
         {
             await client.Subscribe(channel, prefix == "private-encrypted-" ? Signer.PrivateAuth(client.SocketId, channel) : null);
-            Assert.Equal(ClientSteps.SubscriptionSucceeded(channel), await client.Next());
+            Assert.Equal(Frames.SubscriptionSucceeded(channel), await client.Next());
         }
 
         await SendClientEvent(sender, channel);
 
-        Assert.Equal(Rejected(channel, "Client events are only supported on private and presence channels."), await sender.Next());
-        await receiver.AssertSilent(Silence);
+        Assert.Equal(Frames.Error(4301, "Client events are only supported on private and presence channels.", channel), await sender.Next());
+        await receiver.AssertSilent();
     }
 
     [Fact]
@@ -114,9 +108,9 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
         await SendClientEvent(outsider, channel);
         await outsider.SendText("""{"event":"client-typing","data":{}}""");
 
-        Assert.Equal(Rejected(channel, "Client event rejected: the connection is not subscribed to the channel."), await outsider.Next());
-        Assert.Equal(Rejected(null, "Client event rejected: the connection is not subscribed to the channel."), await outsider.Next());
-        await receiver.AssertSilent(Silence);
+        Assert.Equal(Frames.Error(4301, "Client event rejected: the connection is not subscribed to the channel.", channel), await outsider.Next());
+        Assert.Equal(Frames.Error(4301, "Client event rejected: the connection is not subscribed to the channel.", null), await outsider.Next());
+        await receiver.AssertSilent();
     }
 
     [Fact]
@@ -129,10 +123,10 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
         await SendClientEvent(sender, channel, name: "client-" + new string('n', 14)); // 21 characters, limit 20
         await SendClientEvent(sender, channel, name: "client-" + new string('n', 13)); // exactly 20
 
-        Assert.Equal(Rejected(channel, "Client event names must start with client-."), await sender.Next());
-        Assert.Equal(Rejected(channel, "Event name is too long. Maximum allowed size is 20."), await sender.Next());
+        Assert.Equal(Frames.Error(4301, "Client event names must start with client-.", channel), await sender.Next());
+        Assert.Equal(Frames.Error(4301, "Event name is too long. Maximum allowed size is 20.", channel), await sender.Next());
         Assert.Equal($$$"""{"event":"client-{{{new string('n', 13)}}}","channel":"{{{channel}}}","data":{"who":"me"}}""", await receiver.Next());
-        await receiver.AssertSilent(Silence);
+        await receiver.AssertSilent();
     }
 
     [Fact]
@@ -146,9 +140,9 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
         await SendClientEvent(sender, channel, data: overLimit);
         await SendClientEvent(sender, channel, data: atLimit);
 
-        Assert.Equal(Rejected(channel, "The event data should be less than 1 KB."), await sender.Next());
+        Assert.Equal(Frames.Error(4301, "The event data should be less than 1 KB.", channel), await sender.Next());
         Assert.Equal($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{{{atLimit}}}}""", await receiver.Next());
-        await receiver.AssertSilent(Silence);
+        await receiver.AssertSilent();
     }
 
     [Fact]
@@ -167,8 +161,8 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
             Assert.Equal($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{{{i}}}}""", await receiver.Next());
         }
 
-        Assert.Equal(Rejected(channel, "The rate limit for sending client events exceeded the quota."), await sender.Next());
-        await receiver.AssertSilent(Silence);
+        Assert.Equal(Frames.Error(4301, "The rate limit for sending client events exceeded the quota.", channel), await sender.Next());
+        await receiver.AssertSilent();
         await sender.ExpectPong();
     }
 
@@ -178,7 +172,7 @@ public sealed class ClientEventTests(ClientEventsFixture fixture) : IClassFixtur
         var channel = Names.Unique("private-cache-");
         await using var sender = await Connect();
         await sender.SubscribePrivate(Signer, channel);
-        Assert.Equal(CacheChannelTests.CacheMiss(channel), await sender.Next());
+        Assert.Equal(Frames.CacheMiss(channel), await sender.Next());
 
         await SendClientEvent(sender, channel);
         await sender.ExpectPong();

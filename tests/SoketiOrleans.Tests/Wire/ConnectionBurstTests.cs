@@ -13,12 +13,9 @@ public sealed class ConnectionBurstTests(ContendedClusterFixture fixture)
     private const int Limit = ContendedClusterFixture.MaxConnections;
     private const int Burst = 2 * Limit + 2;
 
-    private const string OverQuota =
-        """{"event":"pusher:error","data":{"code":4004,"message":"The current concurrent connections quota has been reached."}}""";
-
     private const string EstablishedPrefix = """{"event":"pusher:connection_established","data":""";
 
-    private static readonly string Key = ContendedClusterFixture.App("burst").Key;
+    private static readonly string Key = PusherSigner.Named("burst").Key;
 
     private ServerProcess Gateway(int i) => i % 2 == 0 ? fixture.A : fixture.B;
 
@@ -30,7 +27,7 @@ public sealed class ConnectionBurstTests(ContendedClusterFixture fixture)
         var first = await Task.WhenAll(burst.Select(c => c.Next()));
 
         var admitted = burst.Where((_, i) => first[i].StartsWith(EstablishedPrefix, StringComparison.Ordinal)).ToArray();
-        var refused = burst.Where((_, i) => first[i] == OverQuota).ToArray();
+        var refused = burst.Where((_, i) => first[i] == Frames.OverQuota).ToArray();
         Assert.True(admitted.Length + refused.Length == Burst, $"unexpected first frames:\n{string.Join("\n", first)}");
         Assert.Equal(Limit, admitted.Length);
         Assert.All(await Task.WhenAll(refused.Select(c => c.WaitForClose())), closed => Assert.Equal((WebSocketCloseStatus)4004, closed.Status));
@@ -47,7 +44,7 @@ public sealed class ConnectionBurstTests(ContendedClusterFixture fixture)
         foreach (var gateway in new[] { fixture.A, fixture.B })
         {
             var over = await clients.Open(gateway.WebSocketUri(Key));
-            Assert.Equal(OverQuota, await over.Next());
+            Assert.Equal(Frames.OverQuota, await over.Next());
             Assert.Equal((WebSocketCloseStatus)4004, (await over.WaitForClose()).Status);
         }
     }
@@ -57,7 +54,7 @@ public sealed class ConnectionBurstTests(ContendedClusterFixture fixture)
     {
         var client = await clients.Open(gateway.WebSocketUri(Key));
         var frame = await client.Next();
-        if (frame == OverQuota)
+        if (frame == Frames.OverQuota)
         {
             await client.WaitForClose();
             return false;

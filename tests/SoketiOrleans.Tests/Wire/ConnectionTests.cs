@@ -73,8 +73,8 @@ public sealed class ConnectionTests(ServerFixture fixture)
     public async Task Ping_gets_pong()
     {
         await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
-        await client.SendText("""{"event":"pusher:ping","data":{}}""");
+        await client.SendText(Frames.Ping);
 
-        Assert.Equal("""{"event":"pusher:pong","data":{}}""", await client.Next());
+        Assert.Equal(Frames.Pong, await client.Next());
     }
 }

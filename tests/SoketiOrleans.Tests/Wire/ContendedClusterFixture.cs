@@ -12,8 +12,6 @@ public sealed class ContendedClusterFixture : ServerFixture
     public const int MaxMembers = 4;
     public const int MaxConnections = 5;
 
-    public static PusherSigner App(string id) => new(id, $"{id}-key", $"{id}-secret");
-
     protected override int Count => 2;
 
     protected override string Config => $$"""

@@ -54,13 +54,13 @@ public sealed class DrainingReadinessTests
         server.Terminate();
 
         // /ready turns 503 before any socket is told to reconnect, so no wait is needed once one is.
-        Assert.Equal(ShutdownTests.ShuttingDown, await connected.Next());
+        Assert.Equal(Frames.ShuttingDown, await connected.Next());
         Assert.Equal((503, Closing), await Probe(http, "/ready"));
         Assert.Equal((WebSocketCloseStatus)4200, (await connected.WaitForClose()).Status);
 
         Assert.Equal((200, "OK"), await Probe(http, "/"));
         await using var latecomer = await RawPusherClient.Open(server.WebSocketUri());
-        Assert.Equal(ShutdownTests.ShuttingDown, await latecomer.Next());
+        Assert.Equal(Frames.ShuttingDown, await latecomer.Next());
         Assert.Equal((WebSocketCloseStatus)4200, (await latecomer.WaitForClose()).Status);
         Assert.Equal((503, Closing), await Probe(http, "/ready"));
 

@@ -65,7 +65,7 @@ public sealed class MalformedMessageTests(ServerFixture fixture)
         await client.SendText($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"who":"me"}}""");
 
         Assert.Equal(
-            $$$"""{"event":"pusher:error","channel":"{{{channel}}}","data":{"code":4301,"message":"The app does not have client messaging enabled."}}""",
+            Frames.Error(4301, "The app does not have client messaging enabled.", channel),
             await client.Next());
         await client.ExpectPong();
     }
@@ -78,7 +78,7 @@ public sealed class MalformedMessageTests(ServerFixture fixture)
         await client.SendText("""{"event":"client-typing","data":{}}""");
 
         Assert.Equal(
-            """{"event":"pusher:error","data":{"code":4301,"message":"The app does not have client messaging enabled."}}""",
+            Frames.Error(4301, "The app does not have client messaging enabled."),
             await client.Next());
         await client.ExpectPong();
     }
@@ -89,11 +89,11 @@ public sealed class MalformedMessageTests(ServerFixture fixture)
         var channel = Names.Unique("bin-");
         await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
 
-        await client.SendBytes(Encoding.UTF8.GetBytes("""{"event":"pusher:ping","data":{}}"""));
-        Assert.Equal(ClientSteps.Pong, await client.Next());
+        await client.SendBytes(Encoding.UTF8.GetBytes(Frames.Ping));
+        Assert.Equal(Frames.Pong, await client.Next());
 
         await client.SendBytes(Encoding.UTF8.GetBytes($$$"""{"event":"pusher:subscribe","data":{"channel":"{{{channel}}}"}}"""));
-        Assert.Equal(ClientSteps.SubscriptionSucceeded(channel), await client.Next());
+        Assert.Equal(Frames.SubscriptionSucceeded(channel), await client.Next());
 
         await client.SendBytes(Encoding.UTF8.GetBytes("[]"), WebSocketMessageType.Binary);
         await AssertInvalidMessageFormat(client);
@@ -108,6 +108,6 @@ public sealed class MalformedMessageTests(ServerFixture fixture)
 
         await client.SendText($$"""{"event":"pusher:subscribe","data":"{\"channel\":\"{{channel}}\"}"}""");
 
-        Assert.Equal(ClientSteps.SubscriptionSucceeded(channel), await client.Next());
+        Assert.Equal(Frames.SubscriptionSucceeded(channel), await client.Next());
     }
 }

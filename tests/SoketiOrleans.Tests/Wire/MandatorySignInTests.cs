@@ -29,7 +29,7 @@ public sealed class MandatorySignInTests(MandatorySignInFixture fixture) : IClas
         await privateSubscriber.SubscribePrivate(Signer, Names.Unique("private-"));
         await using var silent = await Connect();
 
-        Assert.Equal(Error(4009, "Connection not authorized within timeout."), await silent.Next(TimeSpan.FromSeconds(5)));
+        Assert.Equal(Frames.Error(4009, "Connection not authorized within timeout."), await silent.Next(TimeSpan.FromSeconds(5)));
         Assert.Equal(4009, (int?)(await silent.WaitForClose()).Status);
 
         await signedIn.ExpectPong();
@@ -42,7 +42,7 @@ public sealed class MandatorySignInTests(MandatorySignInFixture fixture) : IClas
         await using var client = await Connect();
         await client.SubscribePublic(Names.Unique("public-"));
 
-        Assert.Equal(Error(4009, "Connection not authorized within timeout."), await client.Next(TimeSpan.FromSeconds(5)));
+        Assert.Equal(Frames.Error(4009, "Connection not authorized within timeout."), await client.Next(TimeSpan.FromSeconds(5)));
         Assert.Equal(4009, (int?)(await client.WaitForClose()).Status);
     }
 }

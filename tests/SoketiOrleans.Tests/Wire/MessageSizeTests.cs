@@ -42,7 +42,7 @@ public sealed class MessageSizeTests(ServerFixture fixture) : IDisposable
 
         await client.SendText(PingOfSize(size));
 
-        Assert.Equal(ClientSteps.Pong, await client.Next());
+        Assert.Equal(Frames.Pong, await client.Next());
     }
 
     [Theory]

@@ -16,10 +16,7 @@ public sealed class OrderedDeliveryTests(TwoNodeFixture fixture)
     private const int Events = 200;
     private const string EventName = "ordered";
 
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-
-    private static string Frame(string channel, string data) =>
-        $$"""{"event":"{{EventName}}","channel":"{{channel}}","data":"{{data}}"}""";
+    private static string Frame(string channel, string data) => Frames.Event(EventName, channel, data);
 
     private static async Task<RawPusherClient> Subscriber(ServerProcess gateway, string channel)
     {
@@ -57,7 +54,7 @@ public sealed class OrderedDeliveryTests(TwoNodeFixture fixture)
 
         Assert.Equal(data, await Receive(onA, channel, Events));
         Assert.Equal(data, await Receive(onB, channel, Events));
-        await Task.WhenAll(onA.AssertSilent(Silence), onB.AssertSilent(Silence)); // no repeats
+        await Task.WhenAll(onA.AssertSilent(), onB.AssertSilent()); // no repeats
     }
 
     [Theory]
@@ -90,6 +87,6 @@ public sealed class OrderedDeliveryTests(TwoNodeFixture fixture)
         }
 
         Assert.Equal(seenOnA, seenOnB); // the grain's one interleaving, restored by each gateway
-        await Task.WhenAll(onA.AssertSilent(Silence), onB.AssertSilent(Silence));
+        await Task.WhenAll(onA.AssertSilent(), onB.AssertSilent());
     }
 }

@@ -16,14 +16,10 @@ public sealed class PresenceCapRaceTests(ContendedClusterFixture fixture) : IDis
     /// <summary>Each round is a fresh channel and fresh sockets: one race can go right by luck.</summary>
     private const int Rounds = 3;
 
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-    private static readonly PusherSigner Signer = ContendedClusterFixture.App("members");
+    private static readonly PusherSigner Signer = PusherSigner.Named("members");
 
     private readonly PusherApi _apiA = new(fixture.A.HttpUri, Signer);
     private readonly PusherApi _apiB = new(fixture.B.HttpUri, Signer);
-
-    private static string LimitReached(string channel) =>
-        $$$"""{"event":"pusher:subscription_error","channel":"{{{channel}}}","data":{"type":"LimitReached","error":"The maximum of {{{MaxMembers}}} members per presence channel was reached.","status":4100}}""";
 
     private static string SucceededPrefix(string channel) =>
         $$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{channel}}","data":""";
@@ -54,7 +50,7 @@ public sealed class PresenceCapRaceTests(ContendedClusterFixture fixture) : IDis
 
         var outcomes = joiners.Zip(answers, (j, answer) => (j.User, j.Client, Answer: answer)).ToArray();
         var admitted = outcomes.Where(o => o.Answer.StartsWith(SucceededPrefix(channel), StringComparison.Ordinal)).ToArray();
-        var refused = outcomes.Where(o => o.Answer == LimitReached(channel)).ToArray();
+        var refused = outcomes.Where(o => o.Answer == Frames.PresenceFull(channel, MaxMembers)).ToArray();
         Assert.True(admitted.Length + refused.Length == outcomes.Length, $"unexpected answers:\n{string.Join("\n", answers)}");
         Assert.Equal(MaxMembers, admitted.Length);
         Assert.Equal(OverTheCap, refused.Length);
@@ -72,7 +68,7 @@ public sealed class PresenceCapRaceTests(ContendedClusterFixture fixture) : IDis
         // Every admitted socket learns of exactly the admitted users (its snapshot, then member_added), never of a refused one.
         var seen = await Task.WhenAll(admitted.Select(o => MembersSeenBy(o.Client, channel, o.Answer)));
         Assert.All(seen, s => Assert.Equal(members, s));
-        await Task.WhenAll(refused.Select(o => o.Client.AssertSilent(Silence)));
+        await Task.WhenAll(refused.Select(o => o.Client.AssertSilent()));
         await Task.WhenAll(refused.Select(o => o.Client.ExpectPong()));
     }
 
@@ -91,7 +87,7 @@ public sealed class PresenceCapRaceTests(ContendedClusterFixture fixture) : IDis
             members.Add(userId);
         }
 
-        await client.AssertSilent(Silence);
+        await client.AssertSilent();
         return [.. members.Order(StringComparer.Ordinal)];
     }
 

@@ -6,8 +6,6 @@ namespace SoketiOrleans.Tests.Wire;
 [Collection(nameof(DefaultServer))]
 public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 
     private ServerProcess Server => fixture.Server;
@@ -15,12 +13,6 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
     private PusherSigner Signer => _api.Signer;
 
     private Task<RawPusherClient> Connect() => RawPusherClient.Connect(Server.WebSocketUri());
-
-    private static string MemberAdded(string channel, string innerJson) =>
-        $$"""{"event":"pusher_internal:member_added","channel":"{{channel}}","data":"{{innerJson.Replace("\"", "\\\"")}}"}""";
-
-    private static string MemberRemoved(string channel, string userId) =>
-        $$"""{"event":"pusher_internal:member_removed","channel":"{{channel}}","data":"{\"user_id\":\"{{userId}}\"}"}""";
 
     /// <summary>The presence object inside the data string of subscription_succeeded.</summary>
     private static JsonElement Presence(string frame)
@@ -59,9 +51,9 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
         Assert.Equal(2, presence.GetProperty("count").GetInt32());
         Assert.Equal(["ann", "bob"], presence.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).Order().ToArray());
         Assert.Equal("""{"ann":{"name":"Ann"},"bob":{"name":"Bob","tags":["x"]}}""", presence.GetProperty("hash").GetRawText());
-        Assert.Equal(MemberAdded(channel, """{"user_id":"bob","user_info":{"name":"Bob","tags":["x"]}}"""), await ann.Next());
+        Assert.Equal(Frames.MemberAdded(channel, """{"user_id":"bob","user_info":{"name":"Bob","tags":["x"]}}"""), await ann.Next());
         await bob.ExpectPong();
-        await bob.AssertSilent(Silence);
+        await bob.AssertSilent();
     }
 
     [Fact]
@@ -77,14 +69,14 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
         var presence = Presence(frame);
         Assert.Contains("1001", presence.GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("""{"n":1}""", presence.GetProperty("hash").GetProperty("1001").GetRawText());
-        Assert.Equal(MemberAdded(channel, """{"user_id":"1001","user_info":{"n":1}}"""), await watcher.Next());
+        Assert.Equal(Frames.MemberAdded(channel, """{"user_id":"1001","user_info":{"n":1}}"""), await watcher.Next());
         var users = await _api.Get($"/channels/{channel}/users");
         Assert.Equal(200, users.Status);
         Assert.Equal(["1001", "watcher"], JsonDocument.Parse(users.Body).RootElement.GetProperty("users").EnumerateArray()
             .Select(u => u.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray());
 
         await numeric.Unsubscribe(channel);
-        Assert.Equal(MemberRemoved(channel, "1001"), await watcher.Next());
+        Assert.Equal(Frames.MemberRemoved(channel, "1001"), await watcher.Next());
     }
 
     [Fact]
@@ -99,23 +91,23 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
         await observer.SubscribePresence(Signer, channel, """{"user_id":"observer"}""");
 
         await first.SubscribePresence(Signer, channel, sue);
-        Assert.Equal(MemberAdded(channel, sue), await observer.Next());
+        Assert.Equal(Frames.MemberAdded(channel, sue), await observer.Next());
 
         var snapshot = Presence(await second.SubscribePresence(Signer, channel, sue));
         Assert.Equal(2, snapshot.GetProperty("count").GetInt32());
         Assert.Equal(["observer", "sue"], snapshot.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).Order().ToArray());
         Assert.Equal((200, $$"""{"occupied":true,"subscription_count":3,"user_count":2}"""), await _api.Get($"/channels/{channel}"));
-        await observer.AssertSilent(Silence);
+        await observer.AssertSilent();
         await first.ExpectPong();
 
         await first.Unsubscribe(channel);
         await first.ExpectPong();
         Assert.Equal((200, """{"occupied":true,"subscription_count":2,"user_count":2}"""),
             await Eventually.Get(() => _api.Get($"/channels/{channel}"), r => r.Body.Contains("\"subscription_count\":2"), "the first socket to leave"));
-        await observer.AssertSilent(Silence);
+        await observer.AssertSilent();
 
         await second.DisposeAsync();
-        Assert.Equal(MemberRemoved(channel, "sue"), await observer.Next());
+        Assert.Equal(Frames.MemberRemoved(channel, "sue"), await observer.Next());
         Assert.Equal((200, """{"occupied":true,"subscription_count":1,"user_count":1}"""),
             await Eventually.Get(() => _api.Get($"/channels/{channel}"), r => r.Body.Contains("\"user_count\":1"), "sue to be gone"));
     }
@@ -129,17 +121,17 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
         await using var client = await Connect();
         await observer.SubscribePresence(Signer, channel, """{"user_id":"observer"}""");
         await client.SubscribePresence(Signer, channel, dan);
-        Assert.Equal(MemberAdded(channel, dan), await observer.Next());
+        Assert.Equal(Frames.MemberAdded(channel, dan), await observer.Next());
 
         var again = Presence(await client.SubscribePresence(Signer, channel, dan));
 
         Assert.Equal(2, again.GetProperty("count").GetInt32());
         Assert.Equal("""{"name":"Dan"}""", again.GetProperty("hash").GetProperty("dan").GetRawText());
         Assert.Equal((200, """{"occupied":true,"subscription_count":2,"user_count":2}"""), await _api.Get($"/channels/{channel}"));
-        await observer.AssertSilent(Silence);
+        await observer.AssertSilent();
 
         await client.Unsubscribe(channel);
-        Assert.Equal(MemberRemoved(channel, "dan"), await observer.Next());
+        Assert.Equal(Frames.MemberRemoved(channel, "dan"), await observer.Next());
     }
 
     [Fact]
@@ -151,11 +143,11 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
         await using var leaverCleanup = leaver;
         await stayer.SubscribePresence(Signer, channel, """{"user_id":"stayer"}""");
         await leaver.SubscribePresence(Signer, channel, """{"user_id":"leaver"}""");
-        Assert.Equal(MemberAdded(channel, """{"user_id":"leaver"}"""), await stayer.Next());
+        Assert.Equal(Frames.MemberAdded(channel, """{"user_id":"leaver"}"""), await stayer.Next());
 
         await leaver.DisposeAsync();
 
-        Assert.Equal(MemberRemoved(channel, "leaver"), await stayer.Next());
+        Assert.Equal(Frames.MemberRemoved(channel, "leaver"), await stayer.Next());
     }
 
     [Fact]
@@ -218,7 +210,7 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
         await client.Subscribe(channel, Signer.PresenceAuth(client.SocketId, channel, signedFor), """{"user_id":"impostor"}""");
 
         Assert.Equal(
-            $$$"""{"event":"pusher:subscription_error","channel":"{{{channel}}}","data":{"type":"AuthError","error":"The connection is unauthorized.","status":401}}""",
+            Frames.AuthError(channel),
             await client.Next());
     }
 

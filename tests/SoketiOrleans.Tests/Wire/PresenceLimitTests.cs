@@ -12,14 +12,9 @@ public sealed class TwoMembersFixture : TwoNodeFixture
 /// <summary>The member limit counts users across the cluster, not sockets and not per gateway.</summary>
 public sealed class PresenceLimitTests(TwoMembersFixture fixture) : IClassFixture<TwoMembersFixture>, IDisposable
 {
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-
     private readonly PusherApi _api = new(fixture.A.HttpUri);
 
     private PusherSigner Signer => _api.Signer;
-
-    private static string Full(string channel) =>
-        $$$"""{"event":"pusher:subscription_error","channel":"{{{channel}}}","data":{"type":"LimitReached","error":"The maximum of 2 members per presence channel was reached.","status":4100}}""";
 
     private static string Member(string userId) => $$"""{"user_id":"{{userId}}"}""";
 
@@ -37,10 +32,10 @@ public sealed class PresenceLimitTests(TwoMembersFixture fixture) : IClassFixtur
         await SubscribeMember(bob, channel, "bob");
 
         await cat.Subscribe(channel, Signer.PresenceAuth(cat.SocketId, channel, Member("cat")), Member("cat"));
-        Assert.Equal(Full(channel), await cat.Next());
+        Assert.Equal(Frames.PresenceFull(channel, 2), await cat.Next());
 
         ApiAssert.IsOk(await _api.Trigger(channel, "members-only", "m"));
-        await cat.AssertSilent(Silence);
+        await cat.AssertSilent();
         Assert.Equal("""{"users":[{"id":"ann"},{"id":"bob"}]}""", (await _api.Get($"/channels/{channel}/users")).Body);
 
         await ann.Unsubscribe(channel);

@@ -13,8 +13,6 @@ public sealed class QuotaClusterFixture : ServerFixture
     public const int MaxReads = 6;
     public const int FloodLimit = 5;
 
-    public static PusherSigner App(string id) => new(id, $"{id}-key", $"{id}-secret");
-
     protected override int Count => 2;
 
     protected override string Config => $$"""

@@ -7,9 +7,6 @@ namespace SoketiOrleans.Tests.Wire;
 /// <summary>Per-app limits count for the whole cluster: the sum over both nodes is what is limited.</summary>
 public sealed class QuotaTests(QuotaClusterFixture fixture) : IClassFixture<QuotaClusterFixture>
 {
-    private const string OverQuota =
-        """{"event":"pusher:error","data":{"code":4004,"message":"The current concurrent connections quota has been reached."}}""";
-
     /// <summary>How long a sequence of requests may take to be sure it fell into one rate-limit window.</summary>
     private static readonly TimeSpan OneWindow = TimeSpan.FromMilliseconds(800);
 
@@ -18,7 +15,7 @@ public sealed class QuotaTests(QuotaClusterFixture fixture) : IClassFixture<Quot
     private static string TooMany(string what, int limit) =>
         $$"""{"error":"The {{what}} rate limit of {{limit}} per second was exceeded.","code":429}""";
 
-    private static PusherApi Api(ServerProcess node, string appId) => new(node.HttpUri, QuotaClusterFixture.App(appId));
+    private static PusherApi Api(ServerProcess node, string appId) => new(node.HttpUri, PusherSigner.Named(appId));
 
     private static string Event(params string[] channels) =>
         $$"""{"name":"e","data":"d","channels":[{{string.Join(",", channels.Select(c => $"\"{c}\""))}}]}""";
@@ -58,7 +55,7 @@ public sealed class QuotaTests(QuotaClusterFixture fixture) : IClassFixture<Quot
         foreach (var node in new[] { fixture.A, fixture.B })
         {
             await using var refused = await RawPusherClient.Open(node.WebSocketUri("conns-key"));
-            Assert.Equal(OverQuota, await refused.Next());
+            Assert.Equal(Frames.OverQuota, await refused.Next());
             Assert.Equal((WebSocketCloseStatus)4004, (await refused.WaitForClose()).Status);
         }
 
@@ -66,7 +63,7 @@ public sealed class QuotaTests(QuotaClusterFixture fixture) : IClassFixture<Quot
         await using var admitted = await Eventually.Get(() => TryConnect(fixture.B), c => c is not null, "a connection admitted after one closed");
 
         await using var refusedAgain = await RawPusherClient.Open(fixture.A.WebSocketUri("conns-key"));
-        Assert.Equal(OverQuota, await refusedAgain.Next());
+        Assert.Equal(Frames.OverQuota, await refusedAgain.Next());
     }
 
     [Fact]

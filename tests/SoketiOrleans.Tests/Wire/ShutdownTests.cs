@@ -7,9 +7,6 @@ namespace SoketiOrleans.Tests.Wire;
 /// <summary>SIGTERM: every socket is told to reconnect, then the process exits cleanly. Each test stops its own server.</summary>
 public sealed class ShutdownTests
 {
-    internal const string ShuttingDown =
-        """{"event":"pusher:error","data":{"code":4200,"message":"Server is shutting down. Please reconnect shortly."}}""";
-
     private static readonly TimeSpan ExitWithin = TimeSpan.FromSeconds(5);
 
     [Fact]
@@ -28,7 +25,7 @@ public sealed class ShutdownTests
 
         foreach (var client in new[] { idle, subscribed, presence })
         {
-            Assert.Equal(ShuttingDown, await client.Next());
+            Assert.Equal(Frames.ShuttingDown, await client.Next());
             Assert.Equal((WebSocketCloseStatus)4200, (await client.WaitForClose()).Status);
         }
 

@@ -7,23 +7,10 @@ namespace SoketiOrleans.Tests.Wire;
 [Collection(nameof(TwoNodes))]
 public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-
     private readonly PusherApi _apiA = new(fixture.A.HttpUri);
     private readonly PusherApi _apiB = new(fixture.B.HttpUri);
 
     private PusherSigner Signer => _apiA.Signer;
-
-    private static string Frame(string name, string channel, string data) =>
-        $$"""{"event":"{{name}}","channel":"{{channel}}","data":"{{data}}"}""";
-
-    private static string MemberAdded(string channel, string userId) =>
-        $$"""{"event":"pusher_internal:member_added","channel":"{{channel}}","data":"{\"user_id\":\"{{userId}}\"}"}""";
-
-    private static string MemberRemoved(string channel, string userId) =>
-        $$"""{"event":"pusher_internal:member_removed","channel":"{{channel}}","data":"{\"user_id\":\"{{userId}}\"}"}""";
-
-    private static string CacheMiss(string channel) => CacheChannelTests.CacheMiss(channel);
 
     private static Task<RawPusherClient> Connect(ServerProcess server) => RawPusherClient.Connect(server.WebSocketUri());
 
@@ -48,10 +35,10 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
         ApiAssert.IsOk(await _apiA.Trigger(channel, "from-a", "1"));
         ApiAssert.IsOk(await _apiB.Trigger(channel, "from-b", "2"));
 
-        Assert.Equal(Frame("from-a", channel, "1"), await onB.Next());
-        Assert.Equal(Frame("from-b", channel, "2"), await onB.Next());
-        Assert.Equal(Frame("from-a", channel, "1"), await onA.Next());
-        Assert.Equal(Frame("from-b", channel, "2"), await onA.Next());
+        Assert.Equal(Frames.Event("from-a", channel, "1"), await onB.Next());
+        Assert.Equal(Frames.Event("from-b", channel, "2"), await onB.Next());
+        Assert.Equal(Frames.Event("from-a", channel, "1"), await onA.Next());
+        Assert.Equal(Frames.Event("from-b", channel, "2"), await onA.Next());
     }
 
     [Fact]
@@ -63,7 +50,7 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
 
         ApiAssert.IsOk(await _apiA.Trigger(channel, "secret", "s"));
 
-        Assert.Equal(Frame("secret", channel, "s"), await onB.Next());
+        Assert.Equal(Frames.Event("secret", channel, "s"), await onB.Next());
     }
 
     [Fact]
@@ -79,10 +66,10 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
         ApiAssert.IsOk(await _apiB.Trigger(channel, "not-for-a", "y", onA.SocketId));
         ApiAssert.IsOk(await _apiA.Trigger(channel, "for-all", "z"));
 
-        Assert.Equal(Frame("not-for-b", channel, "x"), await onA.Next());
-        Assert.Equal(Frame("for-all", channel, "z"), await onA.Next());
-        Assert.Equal(Frame("not-for-a", channel, "y"), await onB.Next());
-        Assert.Equal(Frame("for-all", channel, "z"), await onB.Next());
+        Assert.Equal(Frames.Event("not-for-b", channel, "x"), await onA.Next());
+        Assert.Equal(Frames.Event("for-all", channel, "z"), await onA.Next());
+        Assert.Equal(Frames.Event("not-for-a", channel, "y"), await onB.Next());
+        Assert.Equal(Frames.Event("for-all", channel, "z"), await onB.Next());
     }
 
     [Fact]
@@ -167,19 +154,19 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
         await observer.SubscribePresence(Signer, channel, """{"user_id":"observer"}""");
 
         await carolOnA.SubscribePresence(Signer, channel, carol);
-        Assert.Equal(MemberAdded(channel, "carol"), await observer.Next());
+        Assert.Equal(Frames.MemberAdded(channel, Frames.Member("carol")), await observer.Next());
         var snapshot = await carolOnB.SubscribePresence(Signer, channel, carol);
 
         Assert.Contains("\\\"count\\\":2", snapshot);
         await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":3,"user_count":2}""");
-        await observer.AssertSilent(Silence);
+        await observer.AssertSilent();
 
         await carolOnB.DisposeAsync();
         await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":2,"user_count":2}""");
-        await observer.AssertSilent(Silence);
+        await observer.AssertSilent();
 
         await carolOnA.Unsubscribe(channel);
-        Assert.Equal(MemberRemoved(channel, "carol"), await observer.Next());
+        Assert.Equal(Frames.MemberRemoved(channel, "carol"), await observer.Next());
         await AssertBothNodesAnswer($"/channels/{channel}", """{"occupied":true,"subscription_count":1,"user_count":1}""");
     }
 
@@ -191,15 +178,15 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
         await using var onB = await Connect(fixture.B);
         await onA.SubscribePresence(Signer, channel, """{"user_id":"ann"}""");
         await onB.SubscribePresence(Signer, channel, """{"user_id":"bob"}""");
-        Assert.Equal(MemberAdded(channel, "bob"), await onA.Next());
+        Assert.Equal(Frames.MemberAdded(channel, Frames.Member("bob")), await onA.Next());
 
         await onA.SendText($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"to":"bob"}}""");
         await onB.SendText($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"to":"ann"}}""");
 
         Assert.Equal($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"to":"bob"},"user_id":"ann"}""", await onB.Next());
         Assert.Equal($$$"""{"event":"client-typing","channel":"{{{channel}}}","data":{"to":"ann"},"user_id":"bob"}""", await onA.Next());
-        await onA.AssertSilent(Silence);
-        await onB.AssertSilent(Silence);
+        await onA.AssertSilent();
+        await onB.AssertSilent();
     }
 
     [Fact]
@@ -229,13 +216,13 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
         ApiAssert.IsOk(await _apiA.Trigger(apiChannel, "kept", "k"));
         await using var onA = await Connect(fixture.A);
         await onA.SubscribePrivate(Signer, clientChannel);
-        Assert.Equal(CacheMiss(clientChannel), await onA.Next());
+        Assert.Equal(Frames.CacheMiss(clientChannel), await onA.Next());
         await onA.SendText($$"""{"event":"client-note","channel":"{{clientChannel}}","data":"n"}""");
         await onA.ExpectPong();
 
         await using var onB = await Connect(fixture.B);
         await onB.SubscribePublic(apiChannel);
-        Assert.Equal(Frame("kept", apiChannel, "k"), await onB.Next());
+        Assert.Equal(Frames.Event("kept", apiChannel, "k"), await onB.Next());
         await onB.SubscribePrivate(Signer, clientChannel);
         Assert.Equal($$"""{"event":"client-note","channel":"{{clientChannel}}","data":"n"}""", await onB.Next());
     }

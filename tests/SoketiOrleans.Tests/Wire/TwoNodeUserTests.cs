@@ -7,8 +7,6 @@ namespace SoketiOrleans.Tests.Wire;
 [Collection(nameof(TwoNodes))]
 public sealed class TwoNodeUserTests(TwoNodeFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-
     private readonly PusherApi _apiB = new(fixture.B.HttpUri);
 
     private PusherSigner Signer => _apiB.Signer;
@@ -29,7 +27,7 @@ public sealed class TwoNodeUserTests(TwoNodeFixture fixture) : IDisposable
         var expected = $$"""{"event":"to-user","channel":"#server-to-user-{{id}}","data":"1"}""";
         Assert.Equal(expected, await onA.Next());
         Assert.Equal(expected, await onB.Next());
-        await onA.AssertSilent(Silence);
+        await onA.AssertSilent();
     }
 
     [Fact]

@@ -8,16 +8,11 @@ namespace SoketiOrleans.Tests.Wire;
 public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
 {
     private const string NotAuthorized = "Connection not authorized.";
-    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
-
     private readonly PusherApi _api = new(fixture.Server.HttpUri);
 
     private PusherSigner Signer => _api.Signer;
 
     private Task<RawPusherClient> Connect() => RawPusherClient.Connect(fixture.Server.WebSocketUri());
-
-    private static string NotThisUser(string channel) =>
-        $$$"""{"event":"pusher:subscription_error","channel":"{{{channel}}}","data":{"type":"AuthError","error":"The connection is not signed in as this user.","status":401}}""";
 
     [Fact]
     public async Task Signin_success_echoes_the_data_object_exactly()
@@ -66,7 +61,7 @@ public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
                 break;
         }
 
-        Assert.Equal(Error(4009, NotAuthorized), await client.Next());
+        Assert.Equal(Frames.Error(4009, NotAuthorized), await client.Next());
         Assert.Equal(4009, (int?)(await client.WaitForClose()).Status);
         await other.ExpectPong();
     }
@@ -82,7 +77,7 @@ public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
 
         await client.SendSignIn(userData, Signer.UserAuth(client.SocketId, userData));
 
-        Assert.Equal(Error(4009, """The returned user data must contain the \"id\" field."""), await client.Next());
+        Assert.Equal(Frames.Error(4009, """The returned user data must contain the \"id\" field."""), await client.Next());
         Assert.Equal(4009, (int?)(await client.WaitForClose()).Status);
     }
 
@@ -109,7 +104,7 @@ public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
         var other = UserData(Names.Unique("u"));
         await client.SendSignIn(other, Signer.UserAuth(client.SocketId, other));
 
-        Assert.Equal(Error(4009, "Already signed in as another user."), await client.Next());
+        Assert.Equal(Frames.Error(4009, "Already signed in as another user."), await client.Next());
         await client.ExpectPong();
         ApiAssert.IsOk(await _api.Trigger($"#server-to-user-{id}", "still-me", "1"));
         Assert.Equal($$"""{"event":"still-me","channel":"#server-to-user-{{id}}","data":"1"}""", await client.Next());
@@ -124,10 +119,10 @@ public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
 
         await client.SendSignIn(userData, Signer.UserAuth(client.SocketId, userData));
 
-        Assert.Equal(Error(4302, "The watchlist may hold at most 100 user ids."), await client.Next());
+        Assert.Equal(Frames.Error(4302, "The watchlist may hold at most 100 user ids."), await client.Next());
         await client.ExpectPong();
         ApiAssert.IsOk(await _api.Trigger($"#server-to-user-{id}", "not-signed-in", "1"));
-        await client.AssertSilent(Silence);
+        await client.AssertSilent();
         await client.SignIn(Signer, UserData(id, Enumerable.Range(1, 100).Select(i => i.ToString()).ToArray()));
     }
 
@@ -142,11 +137,11 @@ public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
         await client.SignIn(Signer, UserData(id));
 
         await client.Subscribe(own, "");
-        Assert.Equal(ClientSteps.SubscriptionSucceeded(own), await client.Next());
+        Assert.Equal(Frames.SubscriptionSucceeded(own), await client.Next());
         await client.Subscribe(another, "");
-        Assert.Equal(NotThisUser(another), await client.Next());
+        Assert.Equal(Frames.AuthError(another, "The connection is not signed in as this user."), await client.Next());
         await stranger.Subscribe(own, "");
-        Assert.Equal(NotThisUser(own), await stranger.Next());
+        Assert.Equal(Frames.AuthError(own, "The connection is not signed in as this user."), await stranger.Next());
         await client.Subscribe("#other", "");
         Assert.Equal(
             """{"event":"pusher:subscription_error","channel":"#other","data":{"error":"The channel name is not allowed. Read channel conventions: https://pusher.com/docs/channels/using_channels/channels/#channel-naming-conventions","status":4009}}""",
@@ -154,7 +149,7 @@ public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
 
         ApiAssert.IsOk(await _api.Trigger(own, "once", "1"));
         Assert.Equal($$"""{"event":"once","channel":"{{own}}","data":"1"}""", await client.Next());
-        await client.AssertSilent(Silence);
+        await client.AssertSilent();
         stranger.AssertNothingReceived(); // in the same window
     }
 
@@ -225,7 +220,7 @@ public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
         await xSocket.DisposeAsync();
         Assert.Equal(WatchlistEvent("offline", x), await watcher.Next());
         await ySocket.DisposeAsync();
-        await watcher.AssertSilent(Silence);
+        await watcher.AssertSilent();
         await ySecond.DisposeAsync();
         Assert.Equal(WatchlistEvent("offline", y), await watcher.Next());
     }
@@ -263,7 +258,7 @@ public sealed class UserSignInTests(ServerFixture fixture) : IDisposable
         Assert.Equal(SigninSuccess(yData, yAuth), await ySocket.Next());
         Assert.Equal(WatchlistEvent("online", y), await xSocket.Next());
         Assert.Equal(WatchlistEvent("online", x), await ySocket.Next());
-        await xSocket.AssertSilent(Silence);
+        await xSocket.AssertSilent();
         ySocket.AssertNothingReceived(); // in the same window
     }
 

@@ -71,7 +71,7 @@ public sealed class WebhookCountTwoNodeTests(WebhookCountTwoNodeTests.Fixture fi
             foreach (var node in new[] { fixture.A, fixture.B, fixture.A, fixture.B })
             {
                 clients.Add(await SubscribedOn(node, channel));
-                Assert.Equal(CacheChannelTests.CacheMiss(channel), await clients[^1].Next());
+                Assert.Equal(Frames.CacheMiss(channel), await clients[^1].Next());
                 // The gateway reports the socket (the count), then asks the grain to welcome it (the miss).
                 await Then(channel, expected, Count(channel, clients.Count), CacheMiss(channel));
             }

@@ -104,7 +104,7 @@ public sealed class WebhookTests(WebhookFixture fixture) : IClassFixture<Webhook
         var channel = Names.Unique("cache-");
         await using var client = await Connect();
         await client.SubscribePublic(channel);
-        Assert.Equal(CacheChannelTests.CacheMiss(channel), await client.Next());
+        Assert.Equal(Frames.CacheMiss(channel), await client.Next());
 
         var events = await Receiver.WaitForEvents("/all", channel, 3);
         Assert.Contains($$"""{"name":"cache_miss","channel":"{{channel}}"}""", events.Select(e => e.GetRawText()));
