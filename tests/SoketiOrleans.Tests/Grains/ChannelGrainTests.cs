@@ -1,6 +1,7 @@
 using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Tests.Harness;
+using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Tests.Grains;
 
@@ -141,6 +142,11 @@ public sealed class ChannelGrainTests(ClusterFixture fixture)
         Assert.Equal(4, await channel.SubscriptionCount());
         await Eventually.Get(() => fixture.Grains.GetGrain<IAppGrain>(_appId).Channels(null),
             c => c.SequenceEqual([new ChannelSummary("rebuilt", 4, 0)]), "the rebuilt channel in the app index");
-        Assert.Empty(RecordingWebhookEvents.For(_appId, "rebuilt")); // it was occupied before: nothing to announce
+
+        // It was occupied before, so the activation announces nothing: the vacated webhook its
+        // emptying raises afterwards is the channel's first.
+        await channel.Report(gateway.Report(0) with { Registration = 7 }, -1);
+        Assert.Equal([WebhookEvent.ChannelVacated("rebuilt")], await Eventually.Get(
+            () => Task.FromResult(RecordingWebhookEvents.For(_appId, "rebuilt")), e => e.Count > 0, "the vacated webhook"));
     }
 }

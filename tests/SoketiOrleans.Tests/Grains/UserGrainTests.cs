@@ -27,31 +27,30 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Watch_notices_that_are_older_or_change_nothing_are_dropped()
     {
+        await User("x").Report((await GatewayOf("x")).User(SignedIn("9.1")));
         var x = await User("x").AddWatcher("probe");
         var gateway = await GatewayOf("w");
         var w = User("w");
         await w.Report(gateway.User(SignedIn("1.1", "x")));
-
-        // OneWay notices may arrive in any order: each step holds whatever the order within it.
-        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version - 1)); // older than what w read
-        await w.WatchedUserChanged("y", new WatchedUser(true, long.MaxValue));   // not watched
-        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version + 2));
+        // w reads x's state in the background: the online event says it has, at x.Version.
         await gateway.WaitFor(2);
-        await w.WatchedUserChanged("x", new WatchedUser(false, x.Version + 1)); // overtaken by the one above
-        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version + 3));  // no change, or overtaken by the next
-        await w.WatchedUserChanged("x", new WatchedUser(false, x.Version + 4));
-        await gateway.WaitFor(3);
-        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version + 5));
 
-        var d = await gateway.WaitFor(4);
+        await w.WatchedUserChanged("x", new WatchedUser(false, x.Version - 1)); // older than what w read
+        await w.WatchedUserChanged("y", new WatchedUser(false, long.MaxValue)); // not watched
+        await w.WatchedUserChanged("x", new WatchedUser(false, x.Version + 2));
+        await gateway.WaitFor(3);
+        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version + 1)); // overtaken by the one above
+        await w.WatchedUserChanged("x", new WatchedUser(false, x.Version + 3)); // no change
+        await w.WatchedUserChanged("x", new WatchedUser(true, x.Version + 4));
+        await gateway.WaitFor(4);
+        await w.WatchedUserChanged("x", new WatchedUser(false, x.Version + 5));
+
+        var d = await gateway.WaitFor(5);
+        const string online = """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"online","user_ids":["x"]}]}}""";
+        const string offline = """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"offline","user_ids":["x"]}]}}""";
         Assert.Equal(
-            [
-                ("1.1", Encoding.UTF8.GetString(Success)),
-                (null, """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"online","user_ids":["x"]}]}}"""),
-                (null, """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"offline","user_ids":["x"]}]}}"""),
-                (null, """{"event":"pusher_internal:watchlist_events","data":{"events":[{"name":"online","user_ids":["x"]}]}}"""),
-            ],
-            d.Select(x => (x.WelcomeSocketId, RecordingGateway.Text(x))));
+            [("1.1", Encoding.UTF8.GetString(Success)), (null, online), (null, offline), (null, online), (null, offline)],
+            d.Select(delivery => (delivery.WelcomeSocketId, RecordingGateway.Text(delivery))));
     }
 
     [Fact]
