@@ -33,10 +33,11 @@ public sealed class ShutdownTests
         Assert.True(clock.Elapsed < ExitWithin, $"Exited after {clock.Elapsed}");
     }
 
+    /// <summary>Unlike soketi, nothing left to drain means no wait for the grace period.</summary>
     [Fact]
-    public async Task Sigterm_without_sockets_exits_0()
+    public async Task Sigterm_without_sockets_or_webhooks_exits_0_without_waiting_for_the_grace_period()
     {
-        await using var server = await ServerProcess.Start();
+        await using var server = await ServerProcess.Start(new Dictionary<string, string> { ["SOKETI_SHUTDOWN_GRACE_PERIOD"] = "30000" });
 
         server.Terminate();
 
