@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 using Orleans.Runtime.Placement;
 using SoketiOrleans.Grains.Gateways;
+using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Grains.Webhooks;
 using SoketiOrleans.Webhooks;
 
@@ -16,8 +17,14 @@ public static class GrainsHostingExtensions
     /// and sending. The webhook dispatcher is a hosted service registered here, before the gateway's,
     /// so that it stops after them and can still deliver what their shutdown raised.
     /// </summary>
-    public static IServiceCollection AddSoketiGrains(this IServiceCollection services, GrainsOptions options)
+    /// <param name="redis">The <c>redis</c> mode's store, or null in modes that keep everything in memory.</param>
+    public static IServiceCollection AddSoketiGrains(this IServiceCollection services, GrainsOptions options, RedisStore? redis = null)
     {
+        if (redis is not null)
+        {
+            services.AddSingleton(redis);
+        }
+
         services.AddGrainService<GatewayLink>();
         services.AddSingleton<GatewayLinks>();
         services.AddSingleton<LiveGateways>();
