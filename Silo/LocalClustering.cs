@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using SoketiOrleans.Silo.Configuration;
 
 namespace SoketiOrleans.Silo;
@@ -13,17 +12,10 @@ internal static class LocalClustering
 {
     public static void Configure(ISiloBuilder silo, OrleansOptions options)
     {
-        var siloPort = options.SiloPort != 0 ? options.SiloPort : FreeLoopbackPort();
+        var siloPort = options.SiloPort != 0 ? options.SiloPort : Ports.Free(IPAddress.Loopback);
         var primary = options.PrimarySiloPort != 0 ? new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort) : null;
 
         // Gateway port 0: in co-hosted mode no external Orleans client connects to this silo.
         silo.UseLocalhostClustering(siloPort, gatewayPort: 0, primary, options.ServiceId, options.ClusterId);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,11 +1,8 @@
-using System.Net;
 using SoketiOrleans.Apps;
-using SoketiOrleans.Gateway.Channels;
-using SoketiOrleans.Gateways;
-using SoketiOrleans.Gateway.Hosting;
-using SoketiOrleans.Grains.Hosting;
+using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Silo;
 using SoketiOrleans.Silo.Configuration;
+using SoketiOrleans.Silo.Redis;
 
 SoketiOptions options;
 try
@@ -19,6 +16,26 @@ catch (ConfigurationException e)
     return 2;
 }
 
+if (Ports.Busy(options) is { Count: > 0 } busy)
+{
+    Console.Error.WriteLine(string.Join(Environment.NewLine, busy));
+    return 1;
+}
+
+RedisStore? redis = null;
+if (options.Redis is { } redisOptions)
+{
+    try
+    {
+        redis = await RedisConnector.Connect(redisOptions);
+    }
+    catch (RedisUnreachableException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 ServerLogging.Configure(builder.Logging, options.Debug);
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -30,25 +47,15 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     }
     else
     {
-        kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+        kestrel.Listen(Ports.ListenAddress(options.Host), options.Port);
     }
 });
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
-builder.UseOrleans(silo =>
-{
-    LocalClustering.Configure(silo, options.Orleans);
-    Failover.Configure(silo);
-});
 builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
-builder.Services.AddSoketiGrains(options.Grains);
-
-// Co-hosted: the gateway is named after its silo, whose death in the membership is the gateway's death.
-builder.Services.AddSingleton(sp => new GatewayIdentity(GatewayIds.ForSilo(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
-builder.Services.AddSoketiGateway(options.Gateway);
-builder.Services.AddHostedService<MembershipReassertion>();
+Roles.Add(builder, options, redis);
 
 var app = builder.Build();
-app.MapSoketiGateway();
+Roles.Map(app, options);
 ServerLogging.Started(app, options);
 await app.RunAsync();
 return 0;

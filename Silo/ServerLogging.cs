@@ -44,11 +44,13 @@ internal static partial class ServerLogging
             LogOptionIgnored(logger, warning);
         }
 
-        app.Lifetime.ApplicationStarted.Register(() => LogListening(logger, options.Host, options.Port, options.Apps.Count));
+        var adapter = options.Redis is null ? "local" : "redis";
+        var role = options.Role.ToString().ToLowerInvariant();
+        app.Lifetime.ApplicationStarted.Register(() => LogListening(logger, options.Host, options.Port, adapter, role, options.Apps.Count));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "SoketiOrleans is listening on {Host}:{Port} (mode local, {AppCount} apps)")]
-    private static partial void LogListening(ILogger logger, string host, int port, int appCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "SoketiOrleans is listening on {Host}:{Port} (adapter {Adapter}, mode {Mode}, {AppCount} apps)")]
+    private static partial void LogListening(ILogger logger, string host, int port, string adapter, string mode, int appCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogOptionIgnored(ILogger logger, string warning);

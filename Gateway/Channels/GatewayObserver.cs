@@ -1,12 +1,15 @@
+using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateways;
 using SoketiOrleans.Protocol;
+using SoketiOrleans.Quotas;
+using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Gateway.Channels;
 
 /// <summary>Receives the grains' pushes: frames for local channels, and orders to close local sockets.</summary>
-public sealed class GatewayObserver(LocalChannelIndex channels, SocketRegistry sockets) : IGatewayObserver
+public sealed class GatewayObserver(LocalChannelIndex channels, SocketRegistry sockets, IGatewayState state) : IGatewayObserver
 {
     public Task Deliver(ChannelDelivery delivery)
     {
@@ -31,4 +34,14 @@ public sealed class GatewayObserver(LocalChannelIndex channels, SocketRegistry s
 
         return Task.CompletedTask;
     }
+
+    public Task<ChannelReport[]> Channel(string channelKey) => Answer(state.Channel(channelKey));
+
+    public Task<UserState[]> User(string userKey) => Answer(state.User(userKey));
+
+    public Task<ConnectionReport[]> Connections(string appId) => Answer(state.Connections(appId));
+
+    public Task<ChannelShare[]> Channels(string appId) => Task.FromResult(state.Channels(appId).ToArray());
+
+    private static Task<T[]> Answer<T>(T? answer) where T : class => Task.FromResult(answer is null ? [] : new[] { answer });
 }

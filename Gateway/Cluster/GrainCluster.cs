@@ -44,5 +44,11 @@ internal sealed class GrainCluster(IGrainFactory grains) : ICluster
     public Task<LedgerAnswer> RecordLedger(string gatewayId, LedgerReport report) =>
         grains.GetGrain<IGatewayLedgerGrain>(gatewayId).Record(report);
 
+    public async Task RenewInRosters(string gatewayId, IGatewayObserver gateway)
+    {
+        var silos = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        await Task.WhenAll(silos.Keys.Select(silo => grains.GetGrain<IGatewayRosterGrain>(silo.ToParsableString()).Renew(gatewayId, gateway)));
+    }
+
     private IChannelGrain Channel(string channelKey) => grains.GetGrain<IChannelGrain>(channelKey);
 }

@@ -42,4 +42,7 @@ public interface ICluster
     Task<RateLease> LeaseTokens(string rateLimitKey, int wanted, int limit);
 
     Task<LedgerAnswer> RecordLedger(string gatewayId, LedgerReport report);
+
+    /// <summary>Puts a gateway that is an Orleans client in every active silo's roster (see <see cref="IGatewayRosterGrain"/>).</summary>
+    Task RenewInRosters(string gatewayId, IGatewayObserver gateway);
 }

@@ -59,6 +59,17 @@ public static class GatewayHostingExtensions
         return services;
     }
 
+    /// <summary>
+    /// A gateway that runs outside the silos, as an Orleans client: it also keeps itself in the
+    /// silos' rosters, where rebuilding grains find it.
+    /// </summary>
+    public static IServiceCollection AddSoketiClientGateway(this IServiceCollection services, GatewayOptions options)
+    {
+        services.AddSoketiGateway(options);
+        services.AddHostedService<GatewayRosterRenewal>();
+        return services;
+    }
+
     public static WebApplication MapSoketiGateway(this WebApplication app)
     {
         var prefix = app.Services.GetRequiredService<GatewayOptions>().PathPrefix;

@@ -4,18 +4,25 @@ namespace SoketiOrleans.Webhooks;
 /// One event of a webhook body, with soketi's fields: every event has <c>name</c> and
 /// <c>channel</c>; the others are set only by the kinds that carry them.
 /// </summary>
-public sealed record WebhookEvent(string Name, string Channel)
+/// <remarks>Serializable: a gateway outside the silos hands client events to a silo to be sent.</remarks>
+[GenerateSerializer, Immutable, Alias("so.WebhookEvent")]
+public sealed record WebhookEvent([property: Id(0)] string Name, [property: Id(1)] string Channel)
 {
+    [Id(2)]
     public string? UserId { get; init; }
 
     /// <summary>The client event's name (<c>client-…</c>).</summary>
+    [Id(3)]
     public string? Event { get; init; }
 
     /// <summary>The client event's data as the client wrote it: raw JSON, passed through unchanged.</summary>
+    [Id(4)]
     public string? DataJson { get; init; }
 
+    [Id(5)]
     public string? SocketId { get; init; }
 
+    [Id(6)]
     public int? SubscriptionCount { get; init; }
 
     public static WebhookEvent ChannelOccupied(string channel) => new(WebhookEventNames.ChannelOccupied, channel);

@@ -14,7 +14,7 @@ public sealed class AppGrain(LiveGateways gateways) : Grain, IAppGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var shares = await gateways.Ask(link => link.Channels(this.GetPrimaryKeyString()));
+        var shares = await gateways.Ask(link => link.Channels(this.GetPrimaryKeyString()), gateway => gateway.Channels(this.GetPrimaryKeyString()));
         foreach (var channel in shares.GroupBy(s => s.Channel))
         {
             _channels[channel.Key] = (channel.Sum(s => s.SocketCount), channel.SelectMany(s => s.UserIds).Distinct(StringComparer.Ordinal).Count());

@@ -39,7 +39,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         _roster = new ChannelRoster(IsPresence, gateways.IsLocal);
         _index = new CoalescedCall(UpdateAppIndex);
 
-        foreach (var report in await gateways.Ask(link => link.Channel(_key)))
+        foreach (var report in await gateways.Ask(link => link.Channel(_key), gateway => gateway.Channel(_key)))
         {
             _roster.Restore(report);
         }

@@ -1,5 +1,6 @@
 using Orleans.Runtime.Messaging;
 using SoketiOrleans.Gateways;
+using SoketiOrleans.Grains.Hosting;
 
 namespace SoketiOrleans.Grains.Gateways;
 
@@ -8,12 +9,16 @@ public sealed class LiveGateways
 {
     private readonly IClusterMembershipService _membership;
     private readonly GatewayLinks _links;
+    private readonly IGrainFactory _grains;
     private readonly SiloAddress _localSilo;
+    private readonly bool _clientGateways;
 
-    public LiveGateways(IClusterMembershipService membership, GatewayLinks links, ILocalSiloDetails localSilo)
+    public LiveGateways(IClusterMembershipService membership, GatewayLinks links, IGrainFactory grains, ILocalSiloDetails localSilo, GrainsOptions options)
     {
+        _clientGateways = options.ClientGateways;
         _membership = membership;
         _links = links;
+        _grains = grains;
         _localSilo = localSilo.SiloAddress;
     }
 
@@ -21,26 +26,42 @@ public sealed class LiveGateways
     public bool IsLocal(string gatewayId) => _localSilo.Equals(GatewayIds.SiloOf(gatewayId));
 
     /// <summary>
-    /// Asks the gateways of every active silo. A silo whose process is gone (the connection is
-    /// refused; the membership may not have declared it dead yet) has no gateway to ask. Throws when
-    /// a live silo does not answer in time: a grain that cannot hear every live gateway must not
-    /// activate (its caller retries), or it would serve without the subscribers of the one it missed.
+    /// Asks every live gateway: those co-hosted with a silo through each active silo's link, the
+    /// Orleans-client gateways directly, found in the silos' rosters. A silo whose process is gone
+    /// (the connection is refused; the membership may not have declared it dead yet) has no gateway
+    /// to ask. Throws when a live silo does not answer in time: a grain that cannot hear every live
+    /// gateway must not activate (its caller retries), or it would serve without the subscribers of
+    /// the one it missed. A client gateway that does not answer is left out instead: a dead one stays
+    /// in the rosters for seconds, and would fail every activation meanwhile; a live one re-asserts.
     /// </summary>
-    public async Task<T[]> Ask<T>(Func<IGatewayLink, Task<T[]>> ask)
+    public async Task<T[]> Ask<T>(Func<IGatewayLink, Task<T[]>> askSilo, Func<IGatewayObserver, Task<T[]>> askClient)
     {
-        var silos = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
-        var answers = await Task.WhenAll(silos.Select(async silo =>
+        var silos = ActiveSilos();
+        var fromSilos = Task.WhenAll(silos.Select(silo => Tolerate(() => askSilo(_links.Of(silo)), refusedOnly: true)));
+        if (!_clientGateways)
         {
-            try
-            {
-                return await ask(_links.Of(silo));
-            }
-            catch (Exception e) when (e is OrleansMessageRejectionException or ConnectionFailedException)
-            {
-                return [];
-            }
-        }));
-        return answers.Length == 1 ? answers[0] : answers.SelectMany(a => a).ToArray();
+            return (await fromSilos).SelectMany(a => a).ToArray();
+        }
+
+        var clients = (await Task.WhenAll(silos.Select(silo => Tolerate(() => _grains.GetGrain<IGatewayRosterGrain>(silo.ToParsableString()).Live(), refusedOnly: false))))
+            .SelectMany(c => c).Distinct().ToArray();
+        var fromClients = await Task.WhenAll(clients.Select(client => Tolerate(() => askClient(client), refusedOnly: false)));
+        return (await fromSilos).Concat(fromClients).SelectMany(a => a).ToArray();
+    }
+
+    private SiloAddress[] ActiveSilos() =>
+        _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+
+    private static async Task<T[]> Tolerate<T>(Func<Task<T[]>> ask, bool refusedOnly)
+    {
+        try
+        {
+            return await ask();
+        }
+        catch (Exception e) when (e is OrleansMessageRejectionException or ConnectionFailedException || !refusedOnly && e is TimeoutException or OrleansException)
+        {
+            return [];
+        }
     }
 
     /// <summary>Whether the gateway runs in this silo while another silo is active, where what is kept about it would outlive it.</summary>

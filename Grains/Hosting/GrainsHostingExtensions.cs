@@ -29,6 +29,8 @@ public static class GrainsHostingExtensions
         services.AddSingleton<GatewayLinks>();
         services.AddSingleton<LiveGateways>();
         services.AddPlacementDirector<AwayFromGatewayPlacement, AwayFromGatewayPlacementDirector>();
+        services.AddPlacementDirector<InKeyedSiloPlacement, InKeyedSiloPlacementDirector>();
+        services.AddSingleton(options);
         services.AddSingleton(options.Webhooks);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(GatewayLease.Clock, TimeProvider.System);

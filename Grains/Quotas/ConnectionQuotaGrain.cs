@@ -18,7 +18,7 @@ public sealed class ConnectionQuotaGrain(LiveGateways gateways) : Grain, IConnec
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var report in await gateways.Ask(link => link.Connections(this.GetPrimaryKeyString())))
+        foreach (var report in await gateways.Ask(link => link.Connections(this.GetPrimaryKeyString()), gateway => gateway.Connections(this.GetPrimaryKeyString())))
         {
             _counts.Admit(report, 0, int.MaxValue);
         }

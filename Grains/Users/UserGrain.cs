@@ -47,7 +47,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
         var key = this.GetPrimaryKeyString();
         (_appId, _userId) = UserKey.Parse(key);
         var told = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var state in await gateways.Ask(link => link.User(key)))
+        foreach (var state in await gateways.Ask(link => link.User(key), gateway => gateway.User(key)))
         {
             if (state.Report is { } report)
             {

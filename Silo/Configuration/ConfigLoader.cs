@@ -106,7 +106,7 @@ public static class ConfigLoader
     {
         foreach (var (name, path) in EnvironmentVariables.Paths)
         {
-            if (environment.TryGetValue(EnvironmentVariables.Prefix + name, out var raw) && raw.Length > 0)
+            if (EnvironmentVariables.Value(environment, name) is { } raw)
             {
                 try
                 {
@@ -135,12 +135,17 @@ public static class ConfigLoader
 
     private static SoketiOptions Read(OptionsReader r)
     {
-        r.OneOf("mode", "full", ["full"], ["server", "worker"]);
-        r.OneOf("adapter.driver", "local", ["local"], ["redis", "cluster", "nats"]);
+        var role = Enum.Parse<ServerRole>(r.OneOf("mode", "full", ["full", "server", "worker"], []), ignoreCase: true);
+        var redis = r.OneOf("adapter.driver", "local", ["local", "redis"], ["cluster", "nats"]) == "redis";
+        if (role != ServerRole.Full && !redis)
+        {
+            r.Problems.Add($"{EnvironmentVariables.Describe("mode")}: \"{role.ToString().ToLowerInvariant()}\" needs {EnvironmentVariables.Describe("adapter.driver")} \"redis\": split roles find each other through Redis");
+        }
+
         r.OneOf("appManager.driver", "array", ["array"], ["mysql", "postgres", "dynamodb"]);
-        r.OneOf("cache.driver", "memory", ["memory"], ["redis"]);
-        r.OneOf("queue.driver", "sync", ["sync"], ["redis", "sqs"]);
-        r.OneOf("rateLimiter.driver", "local", ["local"], ["redis", "cluster"]);
+        RedisOnly(r, redis, "cache.driver", "memory", ["sqs"]);
+        RedisOnly(r, redis, "queue.driver", "sync", ["sqs"]);
+        RedisOnly(r, redis, "rateLimiter.driver", "local", ["cluster"]);
         foreach (var tls in new[] { "ssl.certPath", "ssl.keyPath" })
         {
             if (r.String(tls) != "")
@@ -166,6 +171,8 @@ public static class ConfigLoader
         var apps = AppsReader.Read(r, appDefaults);
         return new SoketiOptions
         {
+            Role = role,
+            Redis = redis ? RedisReader.Read(r) : null,
             Host = Host(r),
             Port = r.Int("port", 1, 65535, 6001),
             Debug = r.Bool("debug"),
@@ -182,12 +189,29 @@ public static class ConfigLoader
             Orleans = new OrleansOptions(
                 r.Int("orleans.siloPort", 0, 65535, 0),
                 r.Int("orleans.primarySiloPort", 0, 65535, 0),
+                r.Int("orleans.gatewayPort", 0, 65535, 0),
                 r.String("orleans.clusterId", "soketi"),
                 r.String("orleans.serviceId", "soketi")),
             Apps = apps,
             Webhooks = Webhooks(r),
             Warnings = Warnings(r),
         };
+    }
+
+    /// <summary>
+    /// soketi's drivers that keep state in Redis. In <c>redis</c> mode this server keeps the webhook
+    /// queue and cached events in Redis and counts rate limits cluster-wide whatever they say, so
+    /// <c>redis</c> is accepted there (operators keep their soketi settings); elsewhere it needs that mode.
+    /// </summary>
+    private static void RedisOnly(OptionsReader r, bool redisMode, string path, string fallback, string[] known)
+    {
+        if (r.String(path, fallback) == "redis" && !redisMode)
+        {
+            r.Problems.Add($"{EnvironmentVariables.Describe(path)}: \"redis\" needs {EnvironmentVariables.Describe("adapter.driver")} \"redis\"; allowed here: {fallback}");
+            return;
+        }
+
+        r.OneOf(path, fallback, [fallback, "redis"], known);
     }
 
     private static IReadOnlyList<string> Warnings(OptionsReader r)

@@ -133,6 +133,8 @@ internal static class EnvironmentVariables
         ["WEBSOCKETS_MAX_BACKPRESSURE_IN_KB"] = "websockets.maxBackpressureInKb",
         ["ORLEANS_SILO_PORT"] = "orleans.siloPort",
         ["ORLEANS_PRIMARY_SILO_PORT"] = "orleans.primarySiloPort",
+        ["ORLEANS_GATEWAY_PORT"] = "orleans.gatewayPort",
+        ["DB_REDIS_TLS"] = "database.redis.tls",
         ["ORLEANS_CLUSTER_ID"] = "orleans.clusterId",
         ["ORLEANS_SERVICE_ID"] = "orleans.serviceId",
         ["WEBHOOKS_TIMEOUT"] = "webhooks.timeout",
@@ -140,6 +142,24 @@ internal static class EnvironmentVariables
         ["WEBHOOKS_RETRY_MAX_DELAY"] = "webhooks.retry.maxDelay",
         ["WEBHOOKS_RETRY_GIVE_UP_AFTER"] = "webhooks.retry.giveUpAfter",
     };
+
+    /// <summary>
+    /// soketi's docs write the adapter and cluster variables without the prefix (<c>ADAPTER_DRIVER=redis</c>):
+    /// those are read too, and the prefixed one wins when both are set.
+    /// </summary>
+    private static readonly string[] UnprefixedGroups = ["ADAPTER_", "CLUSTER_"];
+
+    /// <summary>The variable's value, or null when it is unset or empty.</summary>
+    public static string? Value(IReadOnlyDictionary<string, string> environment, string name)
+    {
+        if (environment.TryGetValue(Prefix + name, out var prefixed) && prefixed.Length > 0)
+        {
+            return prefixed;
+        }
+
+        return UnprefixedGroups.Any(g => name.StartsWith(g, StringComparison.Ordinal))
+               && environment.TryGetValue(name, out var bare) && bare.Length > 0 ? bare : null;
+    }
 
     /// <summary>"port (SOKETI_PORT)" for messages; paths without a variable are named alone.</summary>
     public static string Describe(string path)

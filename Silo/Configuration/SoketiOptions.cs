@@ -8,6 +8,11 @@ namespace SoketiOrleans.Silo.Configuration;
 /// <summary>Everything the server reads at start-up, validated; the gateway and the grains each take their slice.</summary>
 public sealed record SoketiOptions
 {
+    public ServerRole Role { get; init; } = ServerRole.Full;
+
+    /// <summary>Set in <c>redis</c> mode; null in <c>local</c> mode.</summary>
+    public RedisOptions? Redis { get; init; }
+
     public required string Host { get; init; }
 
     public required int Port { get; init; }
@@ -30,6 +35,20 @@ public sealed record SoketiOptions
     public GrainsOptions Grains => new(Apps, Webhooks, ShutdownGracePeriod);
 }
 
+/// <summary>soketi's <c>mode</c>: which halves of the server this process runs.</summary>
+public enum ServerRole
+{
+    /// <summary>A silo (grains, webhook sending) and the gateway (WebSockets, HTTP API) in one process.</summary>
+    Full,
+
+    /// <summary>The gateway alone, as an Orleans client of the silos it finds through Redis.</summary>
+    Server,
+
+    /// <summary>A silo alone; its HTTP port answers only the health checks.</summary>
+    Worker,
+}
+
 /// <param name="SiloPort">0 picks a free port.</param>
-/// <param name="PrimarySiloPort">0 makes this process the primary; otherwise the loopback port of the primary silo to join.</param>
-public sealed record OrleansOptions(int SiloPort, int PrimarySiloPort, string ClusterId, string ServiceId);
+/// <param name="PrimarySiloPort">0 makes this process the primary; otherwise the loopback port of the primary silo to join (<c>local</c> mode).</param>
+/// <param name="GatewayPort">Where Orleans clients (<c>server</c> processes) connect, in <c>redis</c> mode; 0 picks a free port.</param>
+public sealed record OrleansOptions(int SiloPort, int PrimarySiloPort, int GatewayPort, string ClusterId, string ServiceId);

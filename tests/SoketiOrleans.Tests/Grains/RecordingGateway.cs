@@ -1,8 +1,10 @@
+using SoketiOrleans.Apps;
 using System.Collections.Concurrent;
 using System.Text;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateways;
+using SoketiOrleans.Quotas;
 using SoketiOrleans.Tests.Harness;
 using SoketiOrleans.Users;
 
@@ -58,6 +60,18 @@ public sealed class RecordingGateway : IGatewayObserver
     public UserReport User(params UserSocket[] sockets) => new(Id, Reference, Interlocked.Increment(ref _version), sockets);
 
     public void StartNewRegistration() => CurrentRegistration++;
+
+    /// <summary>What it answers a rebuilding channel grain that asks it directly (as it asks a gateway outside any silo).</summary>
+    public ConcurrentDictionary<string, ChannelReport> Held { get; } = new();
+
+    public Task<ChannelReport[]> Channel(string channelKey) =>
+        Task.FromResult(Held.TryGetValue(channelKey, out var report) ? new[] { report } : []);
+
+    public Task<UserState[]> User(string userKey) => Task.FromResult<UserState[]>([]);
+
+    public Task<ConnectionReport[]> Connections(string appId) => Task.FromResult<ConnectionReport[]>([]);
+
+    public Task<ChannelShare[]> Channels(string appId) => Task.FromResult<ChannelShare[]>([]);
 
     public Task Deliver(ChannelDelivery delivery)
     {

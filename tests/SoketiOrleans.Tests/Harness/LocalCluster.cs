@@ -1,49 +1,116 @@
 namespace SoketiOrleans.Tests.Harness;
 
 /// <summary>
-/// Several real server processes forming one cluster in <c>local</c> mode: the first is the
-/// membership primary (development clustering keeps the table there), the others join it through
-/// its silo port. Disposing kills every process still running.
+/// Several real server processes forming one cluster. In <c>local</c> mode the first is the
+/// membership primary (development clustering keeps the table there) and the others join it
+/// through its silo port. In <c>redis</c> mode a real <c>redis-server</c> is started first and every
+/// process, in its role (<c>full</c>, <c>server</c> or <c>worker</c>), finds the others through it.
+/// Disposing kills every process still running, then Redis.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
-    private LocalCluster(IReadOnlyList<ServerProcess> nodes) => Nodes = nodes;
+    private readonly List<ServerProcess> _nodes;
+    private readonly List<string> _roles;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string[] _args;
 
-    public IReadOnlyList<ServerProcess> Nodes { get; }
+    private LocalCluster(List<ServerProcess> nodes, List<string> roles, RedisServer? redis, IReadOnlyDictionary<string, string> environment, string[] args)
+    {
+        _nodes = nodes;
+        _roles = roles;
+        Redis = redis;
+        _environment = environment;
+        _args = args;
+    }
 
-    public ServerProcess this[int index] => Nodes[index];
+    public IReadOnlyList<ServerProcess> Nodes => _nodes;
+
+    /// <summary>The Redis of a <c>redis</c> mode cluster; null in <c>local</c> mode.</summary>
+    public RedisServer? Redis { get; }
+
+    public ServerProcess this[int index] => _nodes[index];
+
+    /// <summary>The processes that serve clients (every one but the workers), in start order.</summary>
+    public IReadOnlyList<ServerProcess> Gateways => _nodes.Where((_, i) => _roles[i] != "worker").ToArray();
 
     public static async Task<LocalCluster> Start(int count, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var env = environment ?? new Dictionary<string, string>();
-        var nodes = new List<ServerProcess>();
+        var cluster = new LocalCluster([], [], null, env, args);
         try
         {
-            nodes.Add(await ServerProcess.Start(env, args));
-            var joining = new Dictionary<string, string>(env) { ["SOKETI_ORLEANS_PRIMARY_SILO_PORT"] = nodes[0].SiloPort.ToString() };
+            cluster.Started(await ServerProcess.Start(env, args), "full");
+            var joining = new Dictionary<string, string>(env) { ["SOKETI_ORLEANS_PRIMARY_SILO_PORT"] = cluster[0].SiloPort.ToString() };
             for (var i = 1; i < count; i++)
             {
-                nodes.Add(await ServerProcess.Start(joining, args));
+                cluster.Started(await ServerProcess.Start(joining, args), "full");
             }
 
-            return new LocalCluster(nodes);
+            return cluster;
         }
         catch
         {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-
+            await cluster.DisposeAsync();
             throw;
         }
     }
 
+    /// <param name="roles">One <c>SOKETI_MODE</c> per process, started in this order.</param>
+    public static async Task<LocalCluster> StartRedis(IReadOnlyList<string> roles, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    {
+        var redis = await RedisServer.Start();
+        var env = new Dictionary<string, string>(redis.Environment());
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        var cluster = new LocalCluster([], [], redis, env, args);
+        try
+        {
+            foreach (var role in roles)
+            {
+                await cluster.Add(role);
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one more process of a <c>redis</c> mode cluster, in <paramref name="role"/>, and waits until it is ready.</summary>
+    public async Task<ServerProcess> Add(string role)
+    {
+        if (Redis is null)
+        {
+            throw new InvalidOperationException("Processes are added at runtime in redis mode only");
+        }
+
+        var node = await ServerProcess.Start(new Dictionary<string, string>(_environment) { ["SOKETI_MODE"] = role }, _args);
+        Started(node, role);
+        return node;
+    }
+
+    private void Started(ServerProcess node, string role)
+    {
+        _nodes.Add(node);
+        _roles.Add(role);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in Nodes.Reverse())
+        foreach (var node in Enumerable.Reverse(_nodes))
         {
             await node.DisposeAsync();
+        }
+
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
         }
     }
 }

@@ -12,15 +12,21 @@ public class ServerFixture : IAsyncLifetime
 
     public LocalCluster Cluster { get; private set; } = null!;
 
-    /// <summary>The only process, or the first (the membership primary) of several.</summary>
-    public ServerProcess Server => Cluster[0];
+    /// <summary>The only process, or the first that serves clients (in local mode the membership primary).</summary>
+    public ServerProcess Server => Cluster.Gateways[0];
 
-    public ServerProcess A => Cluster[0];
+    public ServerProcess A => Cluster.Gateways[0];
 
-    public ServerProcess B => Cluster[1];
+    public ServerProcess B => Cluster.Gateways[1];
 
-    /// <summary>How many processes form the cluster.</summary>
+    /// <summary>How many processes form the cluster (in <c>local</c> mode).</summary>
     protected virtual int Count => 1;
+
+    /// <summary>
+    /// When set, the cluster runs in <c>redis</c> mode against its own <c>redis-server</c>: one process
+    /// per entry, in that <c>SOKETI_MODE</c> (<see cref="Count"/> is then ignored).
+    /// </summary>
+    protected virtual IReadOnlyList<string>? RedisRoles => null;
 
     /// <summary>Extra SOKETI_* variables for every process.</summary>
     protected virtual IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>();
@@ -39,7 +45,9 @@ public class ServerFixture : IAsyncLifetime
             args = [$"--config={file}"];
         }
 
-        Cluster = await LocalCluster.Start(Count, Environment, args);
+        Cluster = RedisRoles is { } roles
+            ? await LocalCluster.StartRedis(roles, Environment, args)
+            : await LocalCluster.Start(Count, Environment, args);
     }
 
     public virtual async Task DisposeAsync()

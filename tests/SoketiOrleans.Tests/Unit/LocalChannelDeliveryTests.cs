@@ -5,6 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Cluster;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Reassertion;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateway.Users;
@@ -41,8 +43,9 @@ public sealed class LocalChannelDeliveryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var gateway = new GatewayIdentity("gateway-1");
-        var index = new LocalChannelIndex(_cluster, gateway, _reassertion, new LocalUsers(_cluster, gateway, _reassertion), NullLogger<LocalChannel>.Instance);
-        _observer = new GatewayObserver(index, new SocketRegistry());
+        var users = new LocalUsers(_cluster, gateway, _reassertion);
+        var index = new LocalChannelIndex(_cluster, gateway, _reassertion, users, NullLogger<LocalChannel>.Instance);
+        _observer = new GatewayObserver(index, new SocketRegistry(), new GatewayState(index, users, new ConnectionQuotas(_cluster, gateway, _reassertion)));
         gateway.Attach(_observer);
         _socket = new PusherSocket("1.1", App, _wire, maxQueuedBytes: 1 << 20);
         _writer = _socket.RunWriterAsync(CancellationToken.None);

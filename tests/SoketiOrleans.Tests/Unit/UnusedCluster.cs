@@ -42,4 +42,6 @@ internal abstract class UnusedCluster : ICluster
     public virtual Task<RateLease> LeaseTokens(string rateLimitKey, int wanted, int limit) => throw new NotSupportedException();
 
     public virtual Task<LedgerAnswer> RecordLedger(string gatewayId, LedgerReport report) => throw new NotSupportedException();
+
+    public virtual Task RenewInRosters(string gatewayId, IGatewayObserver gateway) => throw new NotSupportedException();
 }

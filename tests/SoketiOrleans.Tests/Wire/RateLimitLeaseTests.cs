@@ -57,8 +57,8 @@ public sealed class RateLimitLeaseTests(RateLimitLeaseTests.Fixture fixture, ITe
     private async Task<(Answer[] Answers, TimeSpan Elapsed)> Burst(
         string appId, int limit, Func<PusherApi, Task<HttpResponseMessage>> limited, Func<PusherApi, Task<HttpResponseMessage>> unlimited)
     {
-        using var onA = new PusherApi(fixture.Cluster[0].HttpUri, PusherSigner.Named(appId));
-        using var onB = new PusherApi(fixture.Cluster[1].HttpUri, PusherSigner.Named(appId));
+        using var onA = new PusherApi(fixture.A.HttpUri, PusherSigner.Named(appId));
+        using var onB = new PusherApi(fixture.B.HttpUri, PusherSigner.Named(appId));
         Task<Answer[]> AtOnce(Func<PusherApi, Task<HttpResponseMessage>> request) =>
             Task.WhenAll(Enumerable.Range(0, 2 * PerGateway(limit)).Select(i => Read(request(i % 2 == 0 ? onA : onB))));
 

@@ -4,8 +4,7 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>Two server processes in one cluster behave as one server to clients and to the HTTP API.</summary>
-[Collection(nameof(TwoNodes))]
-public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
+public abstract class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
 {
     private readonly PusherApi _apiA = new(fixture.A.HttpUri);
     private readonly PusherApi _apiB = new(fixture.B.HttpUri);
@@ -233,3 +232,7 @@ public sealed class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
         _apiB.Dispose();
     }
 }
+
+/// <summary>Run against two processes of a <c>local</c> mode cluster.</summary>
+[Collection(nameof(TwoNodes))]
+public sealed class LocalTwoNodeTests(TwoNodeFixture fixture) : TwoNodeTests(fixture);

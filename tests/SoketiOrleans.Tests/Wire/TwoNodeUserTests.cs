@@ -4,8 +4,7 @@ using static SoketiOrleans.Tests.Harness.UserSteps;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>A user is one user across the two processes: events, terminate and watchlists reach every gateway.</summary>
-[Collection(nameof(TwoNodes))]
-public sealed class TwoNodeUserTests(TwoNodeFixture fixture) : IDisposable
+public abstract class TwoNodeUserTests(TwoNodeFixture fixture) : IDisposable
 {
     private readonly PusherApi _apiB = new(fixture.B.HttpUri);
 
@@ -78,3 +77,7 @@ public sealed class TwoNodeUserTests(TwoNodeFixture fixture) : IDisposable
 
     public void Dispose() => _apiB.Dispose();
 }
+
+/// <summary>Run against two processes of a <c>local</c> mode cluster.</summary>
+[Collection(nameof(TwoNodes))]
+public sealed class LocalTwoNodeUserTests(TwoNodeFixture fixture) : TwoNodeUserTests(fixture);

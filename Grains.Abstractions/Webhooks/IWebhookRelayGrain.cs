@@ -1,0 +1,12 @@
+namespace SoketiOrleans.Webhooks;
+
+/// <summary>
+/// Where a gateway outside the silos (a <c>server</c> process) raises the webhooks it is the
+/// authority for (client events): a silo queues and sends them, as <c>worker</c> processes do all
+/// sending. Any silo will do, the nearest best.
+/// </summary>
+[Alias("so.IWebhookRelayGrain")]
+public interface IWebhookRelayGrain : IGrainWithIntegerKey
+{
+    Task Raise(string appId, WebhookEvent webhookEvent);
+}

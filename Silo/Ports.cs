@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using SoketiOrleans.Silo.Configuration;
+
+namespace SoketiOrleans.Silo;
+
+/// <summary>
+/// Ports the process listens on. Each port given by the operator is checked before anything
+/// starts, so that a busy one stops start-up with one line naming it and its variable: Kestrel
+/// would fail later with a stack trace, and Orleans binds with address reuse, so a second silo
+/// on a busy port would silently share it with the first.
+/// </summary>
+internal static class Ports
+{
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+
+    public static IPAddress ListenAddress(string host) => host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
+
+    /// <summary>A port nobody listens on now; the caller binds it soon after.</summary>
+    public static int Free(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <returns>One message per given port that cannot be bound; empty when all can.</returns>
+    public static IReadOnlyList<string> Busy(SoketiOptions options)
+    {
+        var address = ListenAddress(options.Host);
+        var given = new List<(int Port, string Variable)> { (options.Port, "SOKETI_PORT") };
+        if (options.Role != ServerRole.Server)
+        {
+            given.Add((options.Orleans.SiloPort, "SOKETI_ORLEANS_SILO_PORT"));
+            if (options.Redis is not null)
+            {
+                given.Add((options.Orleans.GatewayPort, "SOKETI_ORLEANS_GATEWAY_PORT"));
+            }
+        }
+
+        return given.Where(p => p.Port != 0 && !CanBind(address, p.Port))
+            .Select(p => $"Port {p.Port} ({p.Variable}) is already in use on {options.Host}; stop what holds it or choose another port")
+            .ToArray();
+    }
+
+    private static bool CanBind(IPAddress address, int port)
+    {
+        try
+        {
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            if (OperatingSystem.IsLinux())
+            {
+                // SO_REUSEADDR alone, as listeners set it: a port whose last connections linger in
+                // TIME_WAIT is free, one with a listener is not. (.NET's ReuseAddress would also set
+                // SO_REUSEPORT, which lets the bind succeed next to another listener.)
+                socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            }
+
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

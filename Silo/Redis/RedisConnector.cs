@@ -1,0 +1,66 @@
+using SoketiOrleans.Grains.Redis;
+using SoketiOrleans.Silo.Configuration;
+using StackExchange.Redis;
+
+namespace SoketiOrleans.Silo.Redis;
+
+/// <summary>
+/// Opens the <c>redis</c> mode's one connection before anything else starts. A Redis that cannot be
+/// reached at start-up is retried for <see cref="StartupPatience"/>, then start-up stops with a message
+/// naming the address and its variables. Once connected, a lost connection is re-established in the
+/// background for as long as the process runs: nothing depends on Redis to keep serving clients.
+/// </summary>
+internal static class RedisConnector
+{
+    public static readonly TimeSpan StartupPatience = TimeSpan.FromSeconds(10);
+
+    public static async Task<RedisStore> Connect(RedisOptions options)
+    {
+        var configuration = Configuration(options);
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+        var deadline = DateTime.UtcNow + StartupPatience;
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await connection.GetDatabase().PingAsync();
+                return new RedisStore(connection, options.KeyRoot);
+            }
+            catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+            {
+                last = e;
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
+
+        await connection.DisposeAsync();
+        throw new RedisUnreachableException(
+            $"Cannot reach {options.Describe()} after {StartupPatience.TotalSeconds:0} s: {last?.Message.Split('\n')[0]}");
+    }
+
+    public static ConfigurationOptions Configuration(RedisOptions options)
+    {
+        var configuration = new ConfigurationOptions
+        {
+            // Keep trying in the background instead of failing: start-up checks reachability itself.
+            AbortOnConnectFail = false,
+            ConnectTimeout = 2000,
+            DefaultDatabase = options.Database,
+            User = options.User,
+            // StackExchange.Redis authenticates to sentinels and the primary with one password.
+            Password = options.Password ?? options.SentinelPassword,
+            Ssl = options.Tls,
+            ServiceName = options.SentinelService,
+            ClientName = "soketi-orleans",
+        };
+        foreach (var endpoint in options.Endpoints)
+        {
+            configuration.EndPoints.Add(endpoint);
+        }
+
+        return configuration;
+    }
+}
+
+internal sealed class RedisUnreachableException(string message) : Exception(message);

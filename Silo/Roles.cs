@@ -1,0 +1,91 @@
+using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Gateway.Reassertion;
+using SoketiOrleans.Gateway.Webhooks;
+using SoketiOrleans.Gateways;
+using SoketiOrleans.Grains.Hosting;
+using SoketiOrleans.Grains.Redis;
+using SoketiOrleans.Silo.Configuration;
+using SoketiOrleans.Silo.Redis;
+using SoketiOrleans.Webhooks;
+
+namespace SoketiOrleans.Silo;
+
+/// <summary>
+/// soketi's <c>mode</c>: <c>full</c> runs a silo and the gateway in one process, <c>worker</c> a silo
+/// alone, <c>server</c> the gateway alone as an Orleans client. Any mix joins one cluster.
+/// </summary>
+internal static class Roles
+{
+    public static void Add(WebApplicationBuilder builder, SoketiOptions options, RedisStore? redis)
+    {
+        if (options.Role != ServerRole.Server)
+        {
+            AddSilo(builder, options, redis);
+        }
+
+        switch (options.Role)
+        {
+            case ServerRole.Full:
+                // Co-hosted: the gateway is named after its silo, whose death in the membership is the gateway's death.
+                builder.Services.AddSingleton(sp => new GatewayIdentity(GatewayIds.ForSilo(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
+                builder.Services.AddSoketiGateway(options.Gateway);
+                builder.Services.AddHostedService<MembershipReassertion>();
+                break;
+            case ServerRole.Server:
+                AddClient(builder, options, redis!);
+                break;
+        }
+    }
+
+    public static void Map(WebApplication app, SoketiOptions options)
+    {
+        if (options.Role == ServerRole.Worker)
+        {
+            WorkerEndpoints.Map(app, options.Gateway.PathPrefix);
+        }
+        else
+        {
+            app.MapSoketiGateway();
+        }
+    }
+
+    private static void AddSilo(WebApplicationBuilder builder, SoketiOptions options, RedisStore? redis)
+    {
+        builder.UseOrleans(silo =>
+        {
+            if (redis is null)
+            {
+                LocalClustering.Configure(silo, options.Orleans);
+            }
+            else
+            {
+                RedisClustering.Configure(silo, options, redis);
+            }
+
+            Failover.Configure(silo);
+        });
+        builder.Services.AddSoketiGrains(options.Grains with { ClientGateways = redis is not null }, redis);
+    }
+
+    private static void AddClient(WebApplicationBuilder builder, SoketiOptions options, RedisStore redis)
+    {
+        builder.UseOrleansClient(client =>
+        {
+            RedisClustering.Configure(client, options, redis);
+            // New silos are found within seconds, and a start-up before any silo waits for one.
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.UseConnectionRetryFilter<RetryUntilStopped>();
+            // A silo this gateway was connected to is gone: its grains are being rebuilt elsewhere.
+            client.AddGatewayCountChangedHandler(sp => (_, e) =>
+            {
+                if (e.NumberOfConnectedGateways < e.PreviousNumberOfConnectedGateways)
+                {
+                    sp.GetRequiredService<Reassertion>().ReassertAll();
+                }
+            });
+        });
+        builder.Services.AddSingleton<IWebhookEvents>(sp => ActivatorUtilities.CreateInstance<RelayedWebhookEvents>(sp, options.Apps));
+        builder.Services.AddSoketiClientGateway(options.Gateway);
+    }
+}
