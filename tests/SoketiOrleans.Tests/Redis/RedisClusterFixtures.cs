@@ -19,3 +19,24 @@ public sealed class RedisThreeNodes : ICollectionFixture<RedisThreeNodeFixture>;
 
 [CollectionDefinition(nameof(RedisSplitRoles))]
 public sealed class RedisSplitRoles : ICollectionFixture<RedisSplitRoleFixture>;
+
+/// <summary>Webhooks raised on gateways outside the silos and sent by the workers: each once.</summary>
+public sealed class RedisSplitRoleWebhookFixture : WebhookTwoNodeTests.Fixture
+{
+    protected override IReadOnlyList<string>? RedisRoles => ["worker", "worker", "server", "server"];
+}
+
+public sealed class RedisSplitRoleWebhookCountFixture : WebhookCountTwoNodeTests.Fixture
+{
+    protected override IReadOnlyList<string>? RedisRoles => ["worker", "worker", "server", "server"];
+}
+
+public sealed class RedisQuotaFixture : QuotaClusterFixture
+{
+    protected override IReadOnlyList<string>? RedisRoles => ["full", "full", "full"];
+}
+
+public sealed class RedisRateLimitLeaseFixture : RateLimitLeaseTests.Fixture
+{
+    protected override IReadOnlyList<string>? RedisRoles => ["worker", "server", "server"];
+}

@@ -1,4 +1,5 @@
 using SoketiOrleans.Tests.Wire;
+using Xunit.Abstractions;
 
 namespace SoketiOrleans.Tests.Redis;
 
@@ -15,3 +16,12 @@ public sealed class RedisSplitRoleTests(RedisSplitRoleFixture fixture) : TwoNode
 
 [Collection(nameof(RedisSplitRoles))]
 public sealed class RedisSplitRoleUserTests(RedisSplitRoleFixture fixture) : TwoNodeUserTests(fixture);
+
+public sealed class RedisSplitRoleWebhookTests(RedisSplitRoleWebhookFixture fixture) : WebhookTwoNodeTests(fixture), IClassFixture<RedisSplitRoleWebhookFixture>;
+
+public sealed class RedisSplitRoleWebhookCountTests(RedisSplitRoleWebhookCountFixture fixture) : WebhookCountTwoNodeTests(fixture), IClassFixture<RedisSplitRoleWebhookCountFixture>;
+
+public sealed class RedisThreeNodeQuotaTests(RedisQuotaFixture fixture) : QuotaTests(fixture), IClassFixture<RedisQuotaFixture>;
+
+public sealed class RedisSplitRoleRateLimitLeaseTests(RedisRateLimitLeaseFixture fixture, ITestOutputHelper output)
+    : RateLimitLeaseTests(fixture, output), IClassFixture<RedisRateLimitLeaseFixture>;

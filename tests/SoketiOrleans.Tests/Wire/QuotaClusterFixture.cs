@@ -6,7 +6,7 @@ namespace SoketiOrleans.Tests.Wire;
 /// Two processes in one cluster, configured with a <c>--config</c> file of apps that each have one
 /// small limit (so each test owns its app and its windows), and one app without limits.
 /// </summary>
-public sealed class QuotaClusterFixture : ServerFixture
+public class QuotaClusterFixture : ServerFixture
 {
     public const int MaxConnections = 3;
     public const int MaxBackendEvents = 6;

@@ -5,7 +5,7 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>Per-app limits count for the whole cluster: the sum over both nodes is what is limited.</summary>
-public sealed class QuotaTests(QuotaClusterFixture fixture) : IClassFixture<QuotaClusterFixture>
+public abstract class QuotaTests(QuotaClusterFixture fixture)
 {
     /// <summary>How long a sequence of requests may take to be sure it fell into one rate-limit window.</summary>
     private static readonly TimeSpan OneWindow = TimeSpan.FromMilliseconds(800);
@@ -148,3 +148,6 @@ public sealed class QuotaTests(QuotaClusterFixture fixture) : IClassFixture<Quot
         Assert.True(results.Sum(r => r.refused) > 0);
     }
 }
+
+/// <summary>Run against two processes of a <c>local</c> mode cluster.</summary>
+public sealed class LocalQuotaTests(QuotaClusterFixture fixture) : QuotaTests(fixture), IClassFixture<QuotaClusterFixture>;

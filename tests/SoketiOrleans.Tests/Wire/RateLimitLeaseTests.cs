@@ -9,7 +9,7 @@ namespace SoketiOrleans.Tests.Wire;
 /// from the app's grain and spends them locally. However the two gateways race for tokens, the
 /// cluster never accepts more than the limit in a window, and every refusal is the documented 429.
 /// </summary>
-public sealed class RateLimitLeaseTests(RateLimitLeaseTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<RateLimitLeaseTests.Fixture>
+public abstract class RateLimitLeaseTests(RateLimitLeaseTests.Fixture fixture, ITestOutputHelper output)
 {
     /// <summary>Limits leased in batches of limit/16: one a multiple of 16, one not.</summary>
     private static readonly int[] Limits = [64, 100];
@@ -102,7 +102,7 @@ public sealed class RateLimitLeaseTests(RateLimitLeaseTests.Fixture fixture, ITe
         AssertLimited(limit, burst, Accepted(limit, """{"channels":{}}"""), Refused(limit, "read requests"));
     }
 
-    public sealed class Fixture : ServerFixture
+    public class Fixture : ServerFixture
     {
         protected override int Count => 2;
 
@@ -116,3 +116,6 @@ public sealed class RateLimitLeaseTests(RateLimitLeaseTests.Fixture fixture, ITe
         ];
     }
 }
+
+/// <summary>Run against two processes of a <c>local</c> mode cluster.</summary>
+public sealed class LocalRateLimitLeaseTests(RateLimitLeaseTests.Fixture fixture, ITestOutputHelper output) : RateLimitLeaseTests(fixture, output), IClassFixture<RateLimitLeaseTests.Fixture>;

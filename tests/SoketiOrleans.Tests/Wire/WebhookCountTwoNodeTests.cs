@@ -8,7 +8,7 @@ namespace SoketiOrleans.Tests.Wire;
 /// one report; the last step's webhook comes after all others from the same grain and queue, and
 /// the whole sequence up to it is compared, so a duplicate (or a missing event) fails the test.
 /// </summary>
-public sealed class WebhookCountTwoNodeTests(WebhookCountTwoNodeTests.Fixture fixture) : IClassFixture<WebhookCountTwoNodeTests.Fixture>
+public abstract class WebhookCountTwoNodeTests(WebhookCountTwoNodeTests.Fixture fixture)
 {
     private const string Path = "/counts";
 
@@ -89,7 +89,7 @@ public sealed class WebhookCountTwoNodeTests(WebhookCountTwoNodeTests.Fixture fi
         }
     }
 
-    public sealed class Fixture : WebhookServerFixture
+    public class Fixture : WebhookServerFixture
     {
         protected override int Count => 2;
 
@@ -101,3 +101,6 @@ public sealed class WebhookCountTwoNodeTests(WebhookCountTwoNodeTests.Fixture fi
         };
     }
 }
+
+/// <summary>Run against two processes of a <c>local</c> mode cluster.</summary>
+public sealed class LocalWebhookCountTwoNodeTests(WebhookCountTwoNodeTests.Fixture fixture) : WebhookCountTwoNodeTests(fixture), IClassFixture<WebhookCountTwoNodeTests.Fixture>;

@@ -4,7 +4,7 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Wire;
 
 /// <summary>Two processes, one cluster: each webhook is sent once, whichever gateways the sockets use.</summary>
-public sealed class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : IClassFixture<WebhookTwoNodeTests.Fixture>, IDisposable
+public abstract class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : IDisposable
 {
     private readonly PusherApi _api = new(fixture.A.HttpUri);
 
@@ -60,7 +60,7 @@ public sealed class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : I
 
     public void Dispose() => _api.Dispose();
 
-    public sealed class Fixture : WebhookServerFixture
+    public class Fixture : WebhookServerFixture
     {
         protected override int Count => 2;
 
@@ -73,3 +73,6 @@ public sealed class WebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : I
         };
     }
 }
+
+/// <summary>Run against two processes of a <c>local</c> mode cluster.</summary>
+public sealed class LocalWebhookTwoNodeTests(WebhookTwoNodeTests.Fixture fixture) : WebhookTwoNodeTests(fixture), IClassFixture<WebhookTwoNodeTests.Fixture>;
