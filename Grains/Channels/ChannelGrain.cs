@@ -19,7 +19,8 @@ namespace SoketiOrleans.Grains.Channels;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(Minutes = 2)]
-public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways gateways, ILogger<ChannelGrain> logger) : Grain, IChannelGrain
+public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways gateways, ICachedEvents cachedEvents, ILogger<ChannelGrain> logger)
+    : Grain, IChannelGrain
 {
     private static readonly TimeSpan GoneGatewayCheck = TimeSpan.FromSeconds(10);
 
@@ -42,6 +43,11 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         foreach (var report in await gateways.Ask(link => link.Channel(_key), gateway => gateway.Channel(_key)))
         {
             _roster.Restore(report);
+        }
+
+        if (CacheChannels.IsCache(_channel) && await cachedEvents.Load(_key) is { } kept)
+        {
+            _cached = new Cache(kept.Frame, DateTime.UtcNow + kept.TimeToLive);
         }
 
         if (_roster.SubscriptionCount > 0)
@@ -69,6 +75,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         {
             _cached = new Cache(publication.Frame, DateTime.UtcNow + ttl);
             KeepAlive();
+            Add(ref confirmations, cachedEvents.Save(_key, publication.Frame, ttl));
         }
 
         return Confirmed(confirmations);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 using Orleans.Runtime.Placement;
+using SoketiOrleans.Grains.Channels;
 using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Grains.Webhooks;
@@ -23,6 +24,11 @@ public static class GrainsHostingExtensions
         if (redis is not null)
         {
             services.AddSingleton(redis);
+            services.AddSingleton<ICachedEvents, RedisCachedEvents>();
+        }
+        else
+        {
+            services.AddSingleton<ICachedEvents, ActivationOnlyCachedEvents>();
         }
 
         services.AddGrainService<GatewayLink>();
