@@ -5,6 +5,7 @@ using Orleans.Runtime.Placement;
 using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Grains.Webhooks;
+using SoketiOrleans.Grains.Webhooks.Redis;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Grains.Hosting;
@@ -23,6 +24,12 @@ public static class GrainsHostingExtensions
         if (redis is not null)
         {
             services.AddSingleton(redis);
+            services.AddSingleton(RedisWebhookTimes.Defaults);
+            services.AddSingleton<IWebhookQueue, RedisWebhookQueue>();
+        }
+        else
+        {
+            services.AddSingleton<IWebhookQueue, MemoryWebhookQueue>();
         }
 
         services.AddGrainService<GatewayLink>();
@@ -33,7 +40,6 @@ public static class GrainsHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(GatewayLease.Clock, TimeProvider.System);
         services.AddSingleton(new WebhookDestinations(options.Apps));
-        services.AddSingleton<IWebhookQueue, MemoryWebhookQueue>();
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<WebhookClient>();
         services.AddSingleton<IWebhookEvents, WebhookEvents>();
