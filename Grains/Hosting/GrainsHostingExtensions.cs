@@ -6,6 +6,7 @@ using SoketiOrleans.Grains.Channels;
 using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Grains.Webhooks;
+using SoketiOrleans.Grains.Webhooks.Redis;
 using SoketiOrleans.Webhooks;
 
 namespace SoketiOrleans.Grains.Hosting;
@@ -25,10 +26,13 @@ public static class GrainsHostingExtensions
         {
             services.AddSingleton(redis);
             services.AddSingleton<ICachedEvents, RedisCachedEvents>();
+            services.AddSingleton(RedisWebhookTimes.Defaults);
+            services.AddSingleton<IWebhookQueue, RedisWebhookQueue>();
         }
         else
         {
             services.AddSingleton<ICachedEvents, ActivationOnlyCachedEvents>();
+            services.AddSingleton<IWebhookQueue, MemoryWebhookQueue>();
         }
 
         services.AddGrainService<GatewayLink>();
@@ -41,7 +45,6 @@ public static class GrainsHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(GatewayLease.Clock, TimeProvider.System);
         services.AddSingleton(new WebhookDestinations(options.Apps));
-        services.AddSingleton<IWebhookQueue, MemoryWebhookQueue>();
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<WebhookClient>();
         services.AddSingleton<IWebhookEvents, WebhookEvents>();

@@ -7,6 +7,8 @@ namespace SoketiOrleans.Grains.Webhooks;
 public sealed class WebhookEvents(WebhookDestinations destinations, IWebhookQueue queue, WebhookMetrics metrics, ILogger<WebhookEvents> logger)
     : IWebhookEvents
 {
+    private readonly WebhookOverflow _overflow = new(logger);
+
     public bool Wants(string appId, string eventName)
     {
         foreach (var destination in destinations.For(appId))
@@ -24,10 +26,19 @@ public sealed class WebhookEvents(WebhookDestinations destinations, IWebhookQueu
     {
         foreach (var destination in destinations.For(appId))
         {
-            if (destination.Target.Accepts(webhookEvent) && !queue.Enqueue(destination, webhookEvent))
+            if (!destination.Target.Accepts(webhookEvent))
+            {
+                continue;
+            }
+
+            if (queue.Enqueue(destination, webhookEvent))
+            {
+                _overflow.Accepted(destination);
+            }
+            else
             {
                 metrics.Failed(appId);
-                WebhookLog.Dropped(logger, appId, destination.Target.Url, webhookEvent.Name);
+                _overflow.Dropped(destination, webhookEvent.Name);
             }
         }
     }

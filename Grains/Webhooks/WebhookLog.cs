@@ -16,8 +16,11 @@ internal static partial class WebhookLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for app {AppId} to {Url} failed with {Status} after {Attempt} attempts over {Elapsed}; giving up ({EventCount} events dropped)")]
     public static partial void GaveUp(ILogger logger, string appId, Uri url, string status, int attempt, TimeSpan elapsed, int eventCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook queue for app {AppId} to {Url} is full; a {EventName} event was dropped")]
-    public static partial void Dropped(ILogger logger, string appId, Uri url, string eventName);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook queue for app {AppId} to {Url} is full; dropping events (first a {EventName}) until there is room")]
+    public static partial void Dropping(ILogger logger, string appId, Uri url, string eventName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook queue for app {AppId} to {Url} takes events again; {Count} were dropped")]
+    public static partial void StoppedDropping(ILogger logger, string appId, Uri url, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown grace period over with {Count} webhook events not delivered; they are dropped")]
     public static partial void Abandoned(ILogger logger, int count);
