@@ -32,6 +32,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Now, on the clock of <see cref="WebhookRequest.At"/>.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
     public IReadOnlyList<WebhookRequest> Received => _received.ToArray();
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
