@@ -16,6 +16,13 @@ internal static class RedisClustering
     public static void Configure(ISiloBuilder silo, SoketiOptions options, RedisStore redis)
     {
         silo.UseRedisClustering(o => Table(o, options, redis));
+        silo.ConfigureServices(services =>
+        {
+            var table = services.Last(d => d.ServiceType == typeof(IMembershipTable));
+            services.Remove(table);
+            services.AddSingleton<IMembershipTable>(sp => ActivatorUtilities.CreateInstance<RestoringMembershipTable>(
+                sp, table.ImplementationFactory!(sp), MembershipKey(redis, options.Orleans), redis.Database, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress));
+        });
         silo.Configure<ClusterOptions>(o => Identity(o, options.Orleans));
         SiloEndpoints.Configure(silo, options);
     }
@@ -30,8 +37,11 @@ internal static class RedisClustering
     {
         o.ConfigurationOptions = RedisConnector.Configuration(options.Redis!);
         o.CreateMultiplexer = _ => Task.FromResult((redis.Connection, true));
-        o.CreateRedisKey = cluster => redis.Key($"members:{cluster.ServiceId}:{cluster.ClusterId}");
+        o.CreateRedisKey = _ => MembershipKey(redis, options.Orleans);
     }
+
+    private static StackExchange.Redis.RedisKey MembershipKey(RedisStore redis, OrleansOptions orleans) =>
+        redis.Key($"members:{orleans.ServiceId}:{orleans.ClusterId}");
 
     private static void Identity(ClusterOptions o, OrleansOptions orleans)
     {
