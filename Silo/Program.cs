@@ -55,6 +55,11 @@ builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
 Roles.Add(builder, options, redis);
 
 var app = builder.Build();
+if (redis is not null)
+{
+    ActivatorUtilities.CreateInstance<RedisConnectionLog>(app.Services).Watch(redis.Connection);
+}
+
 Roles.Map(app, options);
 ServerLogging.Started(app, options);
 await app.RunAsync();

@@ -76,5 +76,11 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(Frames.Event("after", channel, "1"), await onC.Next());
         Assert.Equal(Frames.Event("after", channel, "1"), await onB.Next());
         Assert.False(a.HasExited || b.HasExited);
+        foreach (var node in new[] { a, b })
+        {
+            // Loud once each way, not once per event.
+            Assert.Single(node.Output.Split('\n'), line => line.Contains("Lost the connection to Redis at 127.0.0.1:"));
+            Assert.Single(node.Output.Split('\n'), line => line.Contains("Reconnected to Redis at 127.0.0.1:"));
+        }
     }
 }
