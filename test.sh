@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: a Release build, the xunit suite (unit tests, grains on a
-# 2-silo TestCluster, wire tests against the real server binary, a 2-process cluster), then the
-# end-to-end suite driving the real binary with the npm packages pusher-js and pusher.
+# 2-silo TestCluster, wire tests against the real server binary, multi-process clusters in local
+# mode and in redis mode against real redis-server processes), then the end-to-end suite driving
+# the real binary with the npm packages pusher-js and pusher.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,9 +12,17 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2
   exit 1
 fi
+missing=()
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+# The redis mode's tests start their own redis-server processes (with redis-cli).
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+  missing+=(redis-server)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update
-  as_root apt-get install -y nodejs npm
+  as_root apt-get install -y "${missing[@]}"
 fi
 
 dotnet build SoketiOrleans.sln -c Release
