@@ -40,3 +40,9 @@ public sealed class RedisRateLimitLeaseFixture : RateLimitLeaseTests.Fixture
 {
     protected override IReadOnlyList<string>? RedisRoles => ["worker", "server", "server"];
 }
+
+/// <summary>Webhooks raised and sent by co-hosted processes: each once.</summary>
+public sealed class RedisThreeNodeWebhookFixture : WebhookTwoNodeTests.Fixture
+{
+    protected override IReadOnlyList<string>? RedisRoles => ["full", "full", "full"];
+}

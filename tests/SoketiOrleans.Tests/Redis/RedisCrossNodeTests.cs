@@ -25,3 +25,5 @@ public sealed class RedisThreeNodeQuotaTests(RedisQuotaFixture fixture) : QuotaT
 
 public sealed class RedisSplitRoleRateLimitLeaseTests(RedisRateLimitLeaseFixture fixture, ITestOutputHelper output)
     : RateLimitLeaseTests(fixture, output), IClassFixture<RedisRateLimitLeaseFixture>;
+
+public sealed class RedisThreeNodeWebhookTests(RedisThreeNodeWebhookFixture fixture) : WebhookTwoNodeTests(fixture), IClassFixture<RedisThreeNodeWebhookFixture>;
