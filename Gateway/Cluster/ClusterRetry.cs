@@ -4,7 +4,8 @@ namespace SoketiOrleans.Gateway.Cluster;
 /// Retries a call into the cluster for as long as an HTTP request may reasonably wait: when a silo
 /// dies, its grains answer again once the membership has declared it dead and a survivor has
 /// re-activated them (a few seconds with this server's failure detection). Past the budget the
-/// caller answers 503 so the backend's SDK can retry.
+/// caller answers 503 so the backend's SDK can retry (a call still pending then may yet complete: a
+/// 503 means "not known to be delivered", never "not delivered").
 /// </summary>
 public static class ClusterRetry
 {
@@ -27,7 +28,9 @@ public static class ClusterRetry
         {
             try
             {
-                return await call();
+                // A call Orleans holds (its own timeout is 30 s) must not outlast the budget either.
+                var left = Budget - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+                return await call().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             }
             catch (Exception) when (Environment.TickCount64 - started + delay.TotalMilliseconds < Budget.TotalMilliseconds)
             {
