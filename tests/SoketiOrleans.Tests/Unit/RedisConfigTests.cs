@@ -69,11 +69,13 @@ public sealed class RedisConfigTests
             ["SOKETI_ADAPTER_DRIVER"] = "redis",
             ["SOKETI_DB_REDIS_SENTINELS"] = """[{"host":"10.0.0.1","port":26379},"10.0.0.2:26380"]""",
             ["SOKETI_DB_REDIS_SENTINEL_PASSWORD"] = "s3",
+            ["SOKETI_DB_REDIS_PASSWORD"] = "d3",
         }).Redis!;
 
         Assert.Equal(["10.0.0.1:26379", "10.0.0.2:26380"], redis.Endpoints);
         Assert.Equal(("mymaster", "s3"), (redis.SentinelService, redis.SentinelPassword));
-        Assert.Equal("mymaster", RedisConnector.Configuration(redis).ServiceName);
+        var configuration = RedisConnector.Configuration(redis);
+        Assert.Equal(("mymaster", "d3", "s3"), (configuration.ServiceName, configuration.Password, configuration.SentinelPassword));
     }
 
     [Fact]
