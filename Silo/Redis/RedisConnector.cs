@@ -57,6 +57,11 @@ internal static class RedisConnector
             ServiceName = options.SentinelService,
             ClientName = "soketi-orleans",
         };
+        if (options.TlsCa is not null)
+        {
+            configuration.TrustIssuer(RedisTrust.Load(options.TlsCa));
+        }
+
         foreach (var endpoint in options.Endpoints)
         {
             configuration.EndPoints.Add(endpoint);

@@ -4,7 +4,7 @@ namespace SoketiOrleans.Tests.Redis;
 
 /// <summary>
 /// The Redis topologies soketi offers, each with real <c>redis-server</c> processes on loopback and
-/// two real servers in <c>redis</c> mode: sentinel and Redis Cluster. Each must carry the whole
+/// two real servers in <c>redis</c> mode: sentinel, Redis Cluster and TLS. Each must carry the whole
 /// mode: membership (events cross nodes), the webhook queue and cache channels.
 /// </summary>
 public sealed class RedisTopologyTests
@@ -73,6 +73,29 @@ public sealed class RedisTopologyTests
         await late.Subscribe(cached);
         Assert.Equal(Frames.SubscriptionSucceeded(cached), await late.Next());
         Assert.Equal(Frames.Event("last", cached, "kept"), await late.Next());
+    }
+
+    [Fact]
+    public async Task Tls_with_a_trusted_ca_file_connects_nodes_through_a_tls_only_redis()
+    {
+        await using var redis = await RedisTls.Start();
+        await using var a = await ServerProcess.Start(redis.Environment());
+        await using var b = await ServerProcess.Start(redis.Environment());
+
+        await AssertDeliveryAcrossNodes(a, b);
+        Assert.Equal(MembershipKey, await redis.Server.Command("--raw", "KEYS", "*members*"));
+    }
+
+    [Fact]
+    public async Task Tls_without_trusting_the_servers_ca_stops_start_up_naming_the_address()
+    {
+        await using var redis = await RedisTls.Start();
+        await using var server = ServerProcess.Launch(redis.Environment(trustCa: false));
+
+        var exitCode = await server.WaitForExit(TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 1, $"Expected exit code 1, got {exitCode}:\n{server.Output}");
+        Assert.StartsWith($"Cannot reach Redis at 127.0.0.1:{redis.Server.Port} (SOKETI_DB_REDIS_HOST, SOKETI_DB_REDIS_PORT) after 10 s", server.Output);
     }
 
     /// <summary>An event published through <paramref name="a"/> reaches a subscriber on <paramref name="b"/>; returns the channel.</summary>
