@@ -135,6 +135,7 @@ internal static class EnvironmentVariables
         ["ORLEANS_PRIMARY_SILO_PORT"] = "orleans.primarySiloPort",
         ["ORLEANS_GATEWAY_PORT"] = "orleans.gatewayPort",
         ["DB_REDIS_TLS"] = "database.redis.tls",
+        ["DB_REDIS_TLS_CA"] = "database.redis.tlsCa",
         ["ORLEANS_CLUSTER_ID"] = "orleans.clusterId",
         ["ORLEANS_SERVICE_ID"] = "orleans.serviceId",
         ["WEBHOOKS_TIMEOUT"] = "webhooks.timeout",

@@ -5,6 +5,7 @@ namespace SoketiOrleans.Silo.Configuration;
 /// (<c>adapter.redis.*</c>): one connection for everything this server keeps in Redis.
 /// </summary>
 /// <param name="Endpoints">host:port of the server, the sentinels, or the Redis Cluster nodes.</param>
+/// <param name="TlsCa">A CA certificate file to trust for TLS (<c>database.redis.tlsCa</c>), beside the system's.</param>
 /// <param name="SentinelService">The primary's name (<c>database.redis.name</c>) when <paramref name="Endpoints"/> are sentinels.</param>
 /// <param name="KeyRoot">What every key starts with: <c>keyPrefix</c>, then <c>adapter.redis.prefix</c>, then <c>soketi:</c>.</param>
 public sealed record RedisOptions(
@@ -13,6 +14,7 @@ public sealed record RedisOptions(
     string? User,
     string? Password,
     bool Tls,
+    string? TlsCa,
     string? SentinelService,
     string? SentinelPassword,
     bool ClusterMode,

@@ -14,13 +14,16 @@ internal static class RedisReader
         var sentinels = Endpoints(r, "database.redis.sentinels");
         var clusterNodes = Endpoints(r, "database.redis.clusterNodes");
         var single = new[] { $"{host}:{port}" };
+        var tlsCa = TlsCa(r);
 
         return new RedisOptions(
             clusterMode ? (clusterNodes.Count > 0 ? clusterNodes : single) : sentinels.Count > 0 ? sentinels : single,
             r.Int("database.redis.db", 0, int.MaxValue, 0),
             Optional(r, "database.redis.username"),
             Optional(r, "database.redis.password"),
-            r.Bool("database.redis.tls") || AsksForTls(r.Node("adapter.redis.redisPubOptions")) || AsksForTls(r.Node("adapter.redis.redisSubOptions")),
+            // A CA file has no use without TLS: giving one asks for TLS.
+            tlsCa is not null || r.Bool("database.redis.tls") || AsksForTls(r.Node("adapter.redis.redisPubOptions")) || AsksForTls(r.Node("adapter.redis.redisSubOptions")),
+            tlsCa,
             !clusterMode && sentinels.Count > 0 ? r.String("database.redis.name", "mymaster") : null,
             Optional(r, "database.redis.sentinelPassword"),
             clusterMode,
@@ -28,6 +31,26 @@ internal static class RedisReader
     }
 
     private static string? Optional(OptionsReader r, string path) => r.String(path) is { Length: > 0 } value ? value : null;
+
+    /// <summary>Checked here, so that a wrong path stops start-up with the other configuration problems, not at connect.</summary>
+    private static string? TlsCa(OptionsReader r)
+    {
+        if (Optional(r, "database.redis.tlsCa") is not { } path)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var _ = RedisTrust.Load(path);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            r.Problem("database.redis.tlsCa", r.Node("database.redis.tlsCa"), "a readable CA certificate file (PEM or DER)");
+            return null;
+        }
+    }
 
     /// <summary>soketi passes these to ioredis, where a <c>tls</c> entry turns TLS on.</summary>
     private static bool AsksForTls(JsonNode? options) => options is JsonObject o && o["tls"] is not null;

@@ -48,12 +48,20 @@ internal static class RedisConnector
             ConnectTimeout = 2000,
             DefaultDatabase = options.Database,
             User = options.User,
-            // StackExchange.Redis authenticates to sentinels and the primary with one password.
-            Password = options.Password ?? options.SentinelPassword,
+            // As ioredis: the password for the data nodes, the sentinel password for the sentinels. Without a
+            // sentinel password StackExchange.Redis offers the data password to the sentinels; a sentinel
+            // without a password refuses it and is used all the same.
+            Password = options.Password,
+            SentinelPassword = options.SentinelPassword,
             Ssl = options.Tls,
             ServiceName = options.SentinelService,
             ClientName = "soketi-orleans",
         };
+        if (options.TlsCa is not null)
+        {
+            configuration.TrustIssuer(RedisTrust.Load(options.TlsCa));
+        }
+
         foreach (var endpoint in options.Endpoints)
         {
             configuration.EndPoints.Add(endpoint);

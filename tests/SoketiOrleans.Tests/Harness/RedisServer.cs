@@ -7,15 +7,25 @@ namespace SoketiOrleans.Tests.Harness;
 /// <summary>
 /// A real <c>redis-server</c> on a free loopback port, without persistence unless asked, in its own
 /// temporary folder. Disposing kills it by PID. <see cref="Restart"/> brings it back on the same port,
-/// with its data (<c>keepData</c>, from an RDB written at the stop) or empty.
+/// with its data (<c>keepData</c>, from an RDB written at the stop) or empty. Topologies (sentinel,
+/// cluster node, TLS) start it with their own config file, arguments and redis-cli arguments.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("soketi-orleans-redis-");
     private readonly StringBuilder _output = new();
+    private readonly string? _config;
+    private readonly IReadOnlyList<string> _arguments;
+    private readonly IReadOnlyList<string> _cli;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string? config, IReadOnlyList<string> arguments, IReadOnlyList<string> cli)
+    {
+        Port = port;
+        _config = config;
+        _arguments = arguments;
+        _cli = cli;
+    }
 
     public int Port { get; }
 
@@ -38,11 +48,24 @@ public sealed class RedisServer : IAsyncDisposable
         return env;
     }
 
-    public static async Task<RedisServer> Start()
+    /// <param name="port">Where it listens; a free port unless given.</param>
+    /// <param name="config">A config file's text, written in its folder and passed first: a sentinel rewrites its own.</param>
+    /// <param name="arguments">redis-server arguments after the defaults, which they override (a later <c>--port</c> wins).</param>
+    /// <param name="cli">redis-cli arguments needed to reach it, such as TLS's.</param>
+    public static async Task<RedisServer> Start(
+        int? port = null, string? config = null, IReadOnlyList<string>? arguments = null, IReadOnlyList<string>? cli = null)
     {
-        var server = new RedisServer(FreePort.Next());
-        await server.Launch();
-        return server;
+        var server = new RedisServer(port ?? FreePort.Next(), config, arguments ?? [], cli ?? []);
+        try
+        {
+            await server.Launch();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Stops Redis (SIGKILL after saving when <paramref name="keepData"/>) and starts it again on the same port.</summary>
@@ -80,7 +103,7 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task<string> Command(params string[] args)
     {
         var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-h", "127.0.0.1", "-p", Port.ToString() }.Concat(args))
+        foreach (var arg in new[] { "-h", "127.0.0.1", "-p", Port.ToString() }.Concat(_cli).Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -100,7 +123,18 @@ public sealed class RedisServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = _folder.FullName,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _folder.FullName })
+        if (_config is not null)
+        {
+            var file = Path.Combine(_folder.FullName, "redis.conf");
+            if (!File.Exists(file)) // a restart keeps what the server rewrote in it
+            {
+                await File.WriteAllTextAsync(file, _config);
+            }
+
+            start.ArgumentList.Add(file);
+        }
+
+        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _folder.FullName }.Concat(_arguments))
         {
             start.ArgumentList.Add(arg);
         }

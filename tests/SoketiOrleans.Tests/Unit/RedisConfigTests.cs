@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using SoketiOrleans.Silo.Configuration;
 using SoketiOrleans.Silo.Redis;
 
@@ -69,11 +71,13 @@ public sealed class RedisConfigTests
             ["SOKETI_ADAPTER_DRIVER"] = "redis",
             ["SOKETI_DB_REDIS_SENTINELS"] = """[{"host":"10.0.0.1","port":26379},"10.0.0.2:26380"]""",
             ["SOKETI_DB_REDIS_SENTINEL_PASSWORD"] = "s3",
+            ["SOKETI_DB_REDIS_PASSWORD"] = "d3",
         }).Redis!;
 
         Assert.Equal(["10.0.0.1:26379", "10.0.0.2:26380"], redis.Endpoints);
         Assert.Equal(("mymaster", "s3"), (redis.SentinelService, redis.SentinelPassword));
-        Assert.Equal("mymaster", RedisConnector.Configuration(redis).ServiceName);
+        var configuration = RedisConnector.Configuration(redis);
+        Assert.Equal(("mymaster", "d3", "s3"), (configuration.ServiceName, configuration.Password, configuration.SentinelPassword));
     }
 
     [Fact]
@@ -100,6 +104,40 @@ public sealed class RedisConfigTests
 
         Assert.True(redis.Tls);
         Assert.True(RedisConnector.Configuration(redis).Ssl);
+    }
+
+    [Fact]
+    public void A_tls_ca_file_is_trusted_and_asks_for_tls()
+    {
+        var folder = Directory.CreateTempSubdirectory("soketi-orleans-ca-");
+        try
+        {
+            var ca = Path.Combine(folder.FullName, "ca.crt");
+            using var key = RSA.Create(2048);
+            using var certificate = new CertificateRequest("CN=test CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+                .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(ca, certificate.ExportCertificatePem());
+
+            var redis = Load(new() { ["SOKETI_ADAPTER_DRIVER"] = "redis", ["SOKETI_DB_REDIS_TLS_CA"] = ca }).Redis!;
+
+            Assert.Equal((true, ca), (redis.Tls, redis.TlsCa));
+            // Whether the CA is trusted is proven on the wire (RedisTopologyTests), as the check is StackExchange.Redis' own.
+            Assert.True(RedisConnector.Configuration(redis).Ssl);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_tls_ca_file_that_cannot_be_read_names_the_key()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "soketi-orleans-no-such-ca.crt");
+
+        var error = Assert.Throws<ConfigurationException>(() => Load(new() { ["SOKETI_ADAPTER_DRIVER"] = "redis", ["SOKETI_DB_REDIS_TLS_CA"] = missing }));
+
+        Assert.Contains($"database.redis.tlsCa (SOKETI_DB_REDIS_TLS_CA) must be a readable CA certificate file (PEM or DER); got \"{missing}\"", error.Problems);
     }
 
     [Theory]
