@@ -73,8 +73,10 @@ internal static class Roles
         builder.UseOrleansClient(client =>
         {
             RedisClustering.Configure(client, options, redis);
-            // New silos are found within seconds, and a start-up before any silo waits for one.
-            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            // A new silo is used within a second (one read of the membership hash per second): when
+            // the old silos go soon after, a gateway that knew only them would be cut off. A start-up
+            // before any silo waits for one.
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             // A silo this gateway was connected to is gone: its grains are being rebuilt elsewhere.
             client.AddGatewayCountChangedHandler(sp => (_, e) =>

@@ -95,6 +95,20 @@ public sealed class LocalCluster : IAsyncDisposable
         return node;
     }
 
+    /// <summary>
+    /// Waits until the survivors have declared a killed process's silo dead in the Redis membership
+    /// table (status 6, <c>Dead</c>): only then may a second silo die without the two deaths counting
+    /// as one double failure, which Orleans settles only once the dead stop heartbeating (30 s).
+    /// </summary>
+    public async Task WaitUntilDeclaredDead(ServerProcess node)
+    {
+        var entry = $"\"SiloAddress\":\"127.0.0.1:{node.SiloPort}@";
+        await Eventually.Get(
+            () => Redis!.Command("--raw", "HVALS", "soketi:members:soketi:soketi"),
+            rows => rows.Split('\n').Any(row => row.Contains(entry) && row.Contains("\"Status\":6,")),
+            $"the silo on port {node.SiloPort} declared dead", TimeSpan.FromSeconds(20));
+    }
+
     private void Started(ServerProcess node, string role)
     {
         _nodes.Add(node);

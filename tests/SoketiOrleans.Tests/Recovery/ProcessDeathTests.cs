@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using SoketiOrleans.Tests.Harness;
@@ -80,32 +79,8 @@ public sealed class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
         await _webhooks.WaitForEvents("/hooks", onlyOnC[^1], 1);
 
         // A backend publishing through A and B, one request at a time, before, during and after the kill.
-        var acknowledged = shared.ToDictionary(ch => ch, _ => new ConcurrentQueue<int>());
-        var unavailable = 0;
-        using var stopPublishing = new CancellationTokenSource();
-        var publisher = Task.Run(async () =>
-        {
-            var n = 0;
-            while (!stopPublishing.IsCancellationRequested)
-            {
-                foreach (var channel in shared)
-                {
-                    n++;
-                    var (status, body) = await (n % 2 == 0 ? apiA : apiB).Trigger(channel, "e", n.ToString());
-                    if (status == 200)
-                    {
-                        acknowledged[channel].Enqueue(n);
-                    }
-                    else
-                    {
-                        Assert.Equal(503, status);
-                        Assert.Contains("\"code\":503", body);
-                        Interlocked.Increment(ref unavailable);
-                    }
-                }
-            }
-        });
-        await Eventually.Get(() => Task.FromResult(acknowledged.Values.Sum(q => q.Count)), n => n >= 2 * ChannelCount, "publishes before the kill");
+        var publisher = BackendPublisher.Start([apiA, apiB], shared);
+        await publisher.WaitForMore(2 * ChannelCount, "publishes before the kill");
 
         var sinceKill = Stopwatch.StartNew();
         await c.Kill();
@@ -117,10 +92,8 @@ public sealed class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
             "GET /channels and every presence channel's users counting only the survivors", TimeSpan.FromSeconds(30));
         var countsExact = sinceKill.Elapsed;
 
-        var before = acknowledged.Values.Sum(q => q.Count);
-        await Eventually.Get(() => Task.FromResult(acknowledged.Values.Sum(q => q.Count)), n => n >= before + 2 * ChannelCount, "publishes after the recovery");
-        await stopPublishing.CancelAsync();
-        await publisher;
+        await publisher.WaitForMore(2 * ChannelCount, "publishes after the recovery", TimeSpan.FromSeconds(30));
+        await publisher.Stop();
 
         await Mark(apiB, "end", presence.Concat(shared));
         var seenByAnn = await Until(annOnA, "end", presence.Concat(shared));
@@ -142,10 +115,7 @@ public sealed class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
         {
             foreach (var channel in shared)
             {
-                var received = frames.Where(f => Channel(f) == channel && Event(f) == "e").Select(f => int.Parse(f.GetProperty("data").GetString()!)).ToArray();
-                Assert.Equal(received.Order(), received);                 // in publish order
-                Assert.Equal(received.Length, received.Distinct().Count()); // never twice
-                Assert.Empty(acknowledged[channel].Except(received));       // nothing acknowledged is lost
+                publisher.AssertReceivedExactly(frames, channel);
             }
         }
 
@@ -155,7 +125,7 @@ public sealed class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         await AssertWebhooksOnce(presence, onlyOnC, b);
-        output.WriteLine($"counts and members exact {countsExact.TotalSeconds:F1} s after the kill; every acknowledged event delivered by {allDelivered.TotalSeconds:F1} s; {unavailable} publishes answered 503 of {acknowledged.Values.Sum(q => q.Count) + unavailable}");
+        output.WriteLine($"counts and members exact {countsExact.TotalSeconds:F1} s after the kill; every acknowledged event delivered by {allDelivered.TotalSeconds:F1} s; {publisher}");
         Assert.True(countsExact < ExactWithin, $"exact after {countsExact}, promised within {ExactWithin}");
     }
 

@@ -10,9 +10,6 @@ namespace SoketiOrleans.Tests.Recovery;
 /// </summary>
 public sealed class UnavailableTests : IAsyncLifetime
 {
-    private const string Unavailable =
-        """{"error":"The cluster could not handle the request in time: a server is failing over. Retry the request.","code":503}""";
-
     private LocalCluster _cluster = null!;
 
     public async Task InitializeAsync() => _cluster = await LocalCluster.Start(2);
@@ -47,7 +44,7 @@ public sealed class UnavailableTests : IAsyncLifetime
         Assert.All(answers, a => Assert.True(a.Answer.Status is 200 or 503, $"{a.Channel}: {a.Answer.Status} {a.Answer.Body}"));
         var refused = answers.Where(a => a.Answer.Status == 503).ToArray();
         Assert.NotEmpty(refused);
-        Assert.All(refused, a => Assert.Equal((Unavailable, "1"), (a.Answer.Body, a.Answer.RetryAfter)));
+        Assert.All(refused, a => Assert.Equal((ClusterProbe.FailingOver, "1"), (a.Answer.Body, a.Answer.RetryAfter)));
 
         // Those answered 200 reached the subscriber (on their ordered streams), and it is still connected.
         var acknowledged = answers.Where(a => a.Answer.Status == 200).Select(a => a.Channel).ToHashSet();

@@ -39,6 +39,7 @@ public sealed class RedisCacheChannelTests : IAsyncLifetime
         foreach (var worker in new[] { _cluster[0], _cluster[1] })
         {
             await worker.Kill();
+            await _cluster.WaitUntilDeclaredDead(worker);
             foreach (var channel in channels)
             {
                 await using var client = await RawPusherClient.Connect(server.WebSocketUri());

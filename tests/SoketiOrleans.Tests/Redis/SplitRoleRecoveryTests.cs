@@ -227,12 +227,14 @@ public sealed class SplitRoleRecoveryTests(ITestOutputHelper output) : IAsyncLif
         await Until(onC, "through-c", channels);
 
         // The new worker is the only silo left once the first two are gone (one after the other,
-        // each declared dead before the next dies): every grain now lives there.
+        // each declared dead before the next dies): every grain now lives there. The API may answer
+        // the failover's 503 meanwhile, and nothing else.
         await _cluster.Add("worker");
         foreach (var worker in new[] { _cluster[0], _cluster[1] })
         {
             await worker.Kill();
-            await Eventually.Get(() => ChannelCounts(apiA), found => channels.All(ch => found.GetValueOrDefault(ch) == 2),
+            await _cluster.WaitUntilDeclaredDead(worker);
+            await Eventually.Get(() => ChannelCountsOrFailover(apiA), found => found is not null && channels.All(ch => found.GetValueOrDefault(ch) == 2),
                 "every channel counted on the survivors", TimeSpan.FromSeconds(30));
         }
 
