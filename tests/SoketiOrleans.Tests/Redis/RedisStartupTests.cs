@@ -97,4 +97,24 @@ public sealed class RedisStartupTests
         Assert.Equal(["blue-soketi:members:soketi:soketi", "green-soketi:members:soketi:soketi"],
             (await redis.Command("--raw", "KEYS", "*members*")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
     }
+
+    [Fact]
+    public async Task A_worker_answers_only_the_health_checks()
+    {
+        await using var redis = await RedisServer.Start();
+        await using var worker = await ServerProcess.Start(new Dictionary<string, string>(redis.Environment()) { ["SOKETI_MODE"] = "worker" });
+        using var http = new HttpClient { BaseAddress = worker.HttpUri };
+
+        Assert.Equal((200, "OK"), await Answer(http, "/"));
+        Assert.Equal((200, "OK"), await Answer(http, "/ready"));
+        Assert.Equal(404, (int)(await http.GetAsync("/apps/app-id/channels")).StatusCode);
+        Assert.Equal(404, (int)(await http.GetAsync("/app/app-key?protocol=7")).StatusCode);
+        Assert.Equal(404, (int)(await http.PostAsync("/apps/app-id/events", new StringContent("{}"))).StatusCode);
+    }
+
+    private static async Task<(int Status, string Body)> Answer(HttpClient http, string path)
+    {
+        var response = await http.GetAsync(path);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
 }

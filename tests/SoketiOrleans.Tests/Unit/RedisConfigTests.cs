@@ -163,4 +163,22 @@ public sealed class RedisConfigTests
 
         Assert.Contains("database.redis.sentinels (SOKETI_DB_REDIS_SENTINELS) must be a list of Redis nodes, each {\"host\":…,\"port\":…} or \"host:port\"; got [{\"port\":1}]", error.Problems);
     }
+
+    [Fact]
+    public void The_config_file_takes_the_same_keys()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"soketi-redis-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{"adapter.driver":"redis","mode":"worker","database":{"redis":{"host":"10.0.0.9","port":6390}},"adapter.redis.prefix":"p-"}""");
+        try
+        {
+            var options = ConfigLoader.Load([$"--config={file}"], new Dictionary<string, string>());
+
+            Assert.Equal((ServerRole.Worker, "p-soketi:"), (options.Role, options.Redis!.KeyRoot));
+            Assert.Equal(["10.0.0.9:6390"], options.Redis.Endpoints);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
