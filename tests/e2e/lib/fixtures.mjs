@@ -2,6 +2,7 @@
 // (or, with shareClients, once after the file so tests can read state that `setup` made).
 import { after, afterEach, before } from 'node:test';
 import { disconnectAll } from './pusher.mjs';
+import { startRedis } from './redis.mjs';
 import { startCluster, startServer } from './server.mjs';
 
 const OUTPUT_TAIL_CHARS = 8_000;
@@ -10,7 +11,7 @@ const OUTPUT_TAIL_CHARS = 8_000;
  * Registers the hooks; `servers[0]` (…) are set once `before` ran. `setup(...servers)` runs in the
  * same hook, as a second root-level `before` would run concurrently with it in Node 20.
  */
-function useServers(start, { shareClients = false, setup = async () => {} } = {}) {
+function useServers(start, { shareClients = false, setup = async () => {} } = {}, stopped = async () => {}) {
   const servers = [];
   before(async () => {
     servers.push(...await start());
@@ -35,6 +36,7 @@ function useServers(start, { shareClients = false, setup = async () => {} } = {}
     for (const server of [...servers].reverse()) {
       await server.stop();
     }
+    await stopped();
   });
   return servers;
 }
@@ -54,6 +56,38 @@ export function useCluster(options = {}) {
   return {
     get a() { return servers[0]; },
     get b() { return servers[1]; },
+    get servers() { return servers; },
+  };
+}
+
+/**
+ * A redis mode cluster for the current file: its own redis-server, then one process per entry of
+ * `options.roles` (SOKETI_MODE: full, server or worker), in that order. `a` and `b` are the first two
+ * processes that serve clients; `options.env` goes to every process.
+ */
+export function useRedisCluster(options = {}) {
+  let redis;
+  const roles = options.roles ?? ['full', 'full'];
+  const servers = useServers(async () => {
+    redis = await startRedis();
+    const started = [];
+    try {
+      for (const role of roles) {
+        started.push(await startServer({ ...options.env, ...redis.env, SOKETI_MODE: role }));
+      }
+      return started;
+    } catch (error) {
+      for (const server of started.reverse()) {
+        await server.stop();
+      }
+      await redis.stop();
+      throw error;
+    }
+  }, options, async () => redis?.stop());
+  const gateways = () => servers.filter((_, i) => roles[i] !== 'worker');
+  return {
+    get a() { return gateways()[0]; },
+    get b() { return gateways()[1]; },
     get servers() { return servers; },
   };
 }
