@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Redis;
@@ -110,6 +112,25 @@ public sealed class RedisStartupTests
         Assert.Equal(404, (int)(await http.GetAsync("/apps/app-id/channels")).StatusCode);
         Assert.Equal(404, (int)(await http.GetAsync("/app/app-key?protocol=7")).StatusCode);
         Assert.Equal(404, (int)(await http.PostAsync("/apps/app-id/events", new StringContent("{}"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_node_listening_on_every_address_advertises_the_machines_own_to_the_others()
+    {
+        await using var redis = await RedisServer.Start();
+        await using var worker = await ServerProcess.Start(new Dictionary<string, string>(redis.Environment())
+        {
+            ["SOKETI_HOST"] = "0.0.0.0",
+            ["SOKETI_MODE"] = "worker",
+        });
+
+        var row = await redis.Command("--raw", "HVALS", "soketi:members:soketi:soketi");
+        var advertised = Regex.Match(row, "\"SiloAddress\":\"([0-9.]+):" + worker.SiloPort + "@").Groups[1].Value;
+        var own = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == OperationalStatus.Up && i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(a => a.ToString()).ToArray();
+        Assert.Contains(advertised, own.Length > 0 ? own : ["127.0.0.1"]);
     }
 
     private static async Task<(int Status, string Body)> Answer(HttpClient http, string path)
