@@ -155,7 +155,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReady()
+    /// <summary>Waits until <c>/ready</c> answers 200 (for a process started with <see cref="Launch"/>).</summary>
+    public async Task WaitUntilReady()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);

@@ -101,6 +101,26 @@ public sealed class RedisStartupTests
     }
 
     [Fact]
+    public async Task A_server_started_before_any_silo_waits_for_one_and_then_serves()
+    {
+        await using var redis = await RedisServer.Start();
+        await using var server = ServerProcess.Launch(new Dictionary<string, string>(redis.Environment()) { ["SOKETI_MODE"] = "server" });
+        await Eventually.Get(() => Task.FromResult(server.Output), o => o.Contains("cannot initialize until at least one gateway becomes available"),
+            "the server to wait for a silo", TimeSpan.FromSeconds(30));
+        await using var worker = await ServerProcess.Start(new Dictionary<string, string>(redis.Environment()) { ["SOKETI_MODE"] = "worker" });
+
+        await server.WaitUntilReady();
+
+        Assert.False(server.HasExited);
+        var channel = Names.Unique("late-silo-");
+        await using var client = await RawPusherClient.Connect(server.WebSocketUri());
+        await client.SubscribePublic(channel);
+        using var api = new PusherApi(server.HttpUri);
+        ApiAssert.IsOk(await api.Trigger(channel, "hello", "1"));
+        Assert.Equal(Frames.Event("hello", channel, "1"), await client.Next());
+    }
+
+    [Fact]
     public async Task A_worker_answers_only_the_health_checks()
     {
         await using var redis = await RedisServer.Start();
