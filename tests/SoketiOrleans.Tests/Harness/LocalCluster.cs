@@ -102,10 +102,11 @@ public sealed class LocalCluster : IAsyncDisposable
     /// </summary>
     public async Task WaitUntilDeclaredDead(ServerProcess node)
     {
-        var entry = $"\"SiloAddress\":\"127.0.0.1:{node.SiloPort}@";
+        // A row starts with its own silo's address; other silos' addresses appear later in it, as suspecters.
+        var ownRow = $"{{\"SiloAddress\":{{\"SiloAddress\":\"127.0.0.1:{node.SiloPort}@";
         await Eventually.Get(
             () => Redis!.Command("--raw", "HVALS", "soketi:members:soketi:soketi"),
-            rows => rows.Split('\n').Any(row => row.Contains(entry) && row.Contains("\"Status\":6,")),
+            rows => rows.Split('\n').Any(row => row.StartsWith(ownRow, StringComparison.Ordinal) && row.Contains("\"Status\":6,")),
             $"the silo on port {node.SiloPort} declared dead", TimeSpan.FromSeconds(20));
     }
 

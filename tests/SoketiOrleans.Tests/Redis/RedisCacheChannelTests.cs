@@ -2,7 +2,7 @@ using SoketiOrleans.Tests.Harness;
 
 namespace SoketiOrleans.Tests.Redis;
 
-/// <summary>In <c>redis</c> mode a cache channel's last event is kept in Redis with its TTL and outlives every silo that held its grain.</summary>
+/// <summary>In <c>redis</c> mode a cache channel's last event is kept in Redis with its TTL and outlives the silo that held its grain.</summary>
 public sealed class RedisCacheChannelTests : IAsyncLifetime
 {
     private const int ChannelCount = 12;
@@ -10,7 +10,7 @@ public sealed class RedisCacheChannelTests : IAsyncLifetime
 
     private LocalCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await LocalCluster.StartRedis(["worker", "worker", "server"], new Dictionary<string, string>
+    public async Task InitializeAsync() => _cluster = await LocalCluster.StartRedis(["worker", "server"], new Dictionary<string, string>
     {
         ["SOKETI_CHANNEL_CACHE_TTL"] = TtlSeconds.ToString(),
     });
@@ -18,7 +18,7 @@ public sealed class RedisCacheChannelTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task Cached_events_survive_the_death_of_every_silo_that_held_their_grains()
+    public async Task Cached_events_survive_the_death_of_the_silo_that_held_their_grains()
     {
         var server = _cluster.Gateways[0];
         using var api = new PusherApi(server.HttpUri);
@@ -34,20 +34,17 @@ public sealed class RedisCacheChannelTests : IAsyncLifetime
             Assert.InRange(ttl, 1, TtlSeconds * 1000L);
         }
 
-        // Only the worker added now is left at the end: every grain is rebuilt there, from Redis.
+        // The only worker dies and a new one takes its place: every grain is rebuilt there, from Redis.
+        await _cluster[0].Kill();
         await _cluster.Add("worker");
-        foreach (var worker in new[] { _cluster[0], _cluster[1] })
+        foreach (var channel in channels)
         {
-            await worker.Kill();
-            await _cluster.WaitUntilDeclaredDead(worker);
-            foreach (var channel in channels)
-            {
-                await using var client = await RawPusherClient.Connect(server.WebSocketUri());
-                await client.Subscribe(channel);
-                // While the dead worker is not yet declared dead, a subscription may wait for its grain.
-                Assert.Equal(Frames.SubscriptionSucceeded(channel), await client.Next(TimeSpan.FromSeconds(20)));
-                Assert.Equal(Frames.Event("last", channel, channel), await client.Next());
-            }
+            await using var client = await RawPusherClient.Connect(server.WebSocketUri());
+            await client.Subscribe(channel);
+            // The first subscriptions wait while the new worker settles the old one's death (about 20 s
+            // measured: it is the only voter left).
+            Assert.Equal(Frames.SubscriptionSucceeded(channel), await client.Next(TimeSpan.FromSeconds(60)));
+            Assert.Equal(Frames.Event("last", channel, channel), await client.Next());
         }
     }
 }
