@@ -279,7 +279,8 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
 
     private static void Add(ref List<Task>? tasks, Task? task)
     {
-        if (task is not null)
+        // A task already done (the activation-only cache store's save) needs no list to be waited for.
+        if (task is { IsCompletedSuccessfully: false })
         {
             (tasks ??= []).Add(task);
         }

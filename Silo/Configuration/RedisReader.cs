@@ -80,9 +80,8 @@ internal static class RedisReader
         {
             switch (entry)
             {
-                case JsonObject o when o["host"] is JsonValue h && ConfigValue.TryString(h, out var entryHost)
-                                       && (o["port"] is null || ConfigValue.TryInt(o["port"], out _)):
-                    list.Add($"{entryHost}:{(o["port"] is { } p && ConfigValue.TryInt(p, out var entryPort) ? entryPort : 6379)}");
+                case JsonObject o when o["host"] is JsonValue h && ConfigValue.TryString(h, out var entryHost) && Port(o["port"]) is { } entryPort:
+                    list.Add($"{entryHost}:{entryPort}");
                     break;
                 case JsonValue s when s.GetValueKind() == JsonValueKind.String && s.GetValue<string>().Contains(':'):
                     list.Add(s.GetValue<string>());
@@ -98,4 +97,7 @@ internal static class RedisReader
         endpoints = list;
         return true;
     }
+
+    /// <summary>ioredis' default port when none is given; null when the one given is not a number.</summary>
+    private static int? Port(JsonNode? node) => node is null ? 6379 : ConfigValue.TryInt(node, out var port) ? port : null;
 }

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using SoketiOrleans.Tests.Harness;
 using Xunit.Abstractions;
+using SoketiOrleans.Tests.Recovery;
 using static SoketiOrleans.Tests.Recovery.ClusterProbe;
 
 namespace SoketiOrleans.Tests.Redis;
@@ -71,32 +71,8 @@ public sealed class SplitRoleRecoveryTests(ITestOutputHelper output) : IAsyncLif
         await Until(annOnA, "setup", presence.Concat(shared));
         await Until(bobOnB, "setup", presence.Concat(shared));
 
-        var acknowledged = shared.ToDictionary(ch => ch, _ => new ConcurrentQueue<int>());
-        var unavailable = 0;
-        using var stopPublishing = new CancellationTokenSource();
-        var publisher = Task.Run(async () =>
-        {
-            var n = 0;
-            while (!stopPublishing.IsCancellationRequested)
-            {
-                foreach (var channel in shared)
-                {
-                    n++;
-                    var (status, body) = await (n % 2 == 0 ? apiA : apiB).Trigger(channel, "e", n.ToString());
-                    if (status == 200)
-                    {
-                        acknowledged[channel].Enqueue(n);
-                    }
-                    else
-                    {
-                        Assert.Equal(503, status);
-                        Assert.Contains("\"code\":503", body);
-                        Interlocked.Increment(ref unavailable);
-                    }
-                }
-            }
-        });
-        await Eventually.Get(() => Task.FromResult(acknowledged.Values.Sum(q => q.Count)), n => n >= 2 * ChannelCount, "publishes before the kill");
+        var publisher = BackendPublisher.Start([apiA, apiB], shared);
+        await publisher.WaitForMore(2 * ChannelCount, "publishes before the kill");
 
         var sinceKill = Stopwatch.StartNew();
         await _cluster[1].Kill();
@@ -110,11 +86,8 @@ public sealed class SplitRoleRecoveryTests(ITestOutputHelper output) : IAsyncLif
         var exact = sinceKill.Elapsed;
 
         // Publishing goes on after the kill: one request at a time, each waiting out a failover up to the API's budget.
-        var before = acknowledged.Values.Sum(q => q.Count);
-        await Eventually.Get(() => Task.FromResult(acknowledged.Values.Sum(q => q.Count)), n => n >= before + 2 * ChannelCount || publisher.IsCompleted,
-            "publishes after the kill", TimeSpan.FromSeconds(30));
-        await stopPublishing.CancelAsync();
-        await publisher;
+        await publisher.WaitForMore(2 * ChannelCount, "publishes after the kill", TimeSpan.FromSeconds(30));
+        await publisher.Stop();
 
         await Mark(apiB, "end", presence.Concat(shared));
         foreach (var frames in new[] { await Until(annOnA, "end", presence.Concat(shared)), await Until(bobOnB, "end", presence.Concat(shared)) })
@@ -122,10 +95,7 @@ public sealed class SplitRoleRecoveryTests(ITestOutputHelper output) : IAsyncLif
             Assert.DoesNotContain(frames, f => Event(f).StartsWith("pusher_internal:member_", StringComparison.Ordinal)); // nobody left
             foreach (var channel in shared)
             {
-                var received = frames.Where(f => Channel(f) == channel && Event(f) == "e").Select(f => int.Parse(f.GetProperty("data").GetString()!)).ToArray();
-                Assert.Equal(received.Order(), received);
-                Assert.Equal(received.Length, received.Distinct().Count());
-                Assert.Empty(acknowledged[channel].Except(received));
+                publisher.AssertReceivedExactly(frames, channel);
             }
         }
 
@@ -145,7 +115,7 @@ public sealed class SplitRoleRecoveryTests(ITestOutputHelper output) : IAsyncLif
             Assert.Equal("channel_occupied,member_added,member_added,member_added", WebhookReceiver.Names(_webhooks.Events("/hooks", channel)));
         }
 
-        output.WriteLine($"exact {exact.TotalSeconds:F1} s after the worker's kill; {unavailable} publishes answered 503 of {acknowledged.Values.Sum(q => q.Count) + unavailable}");
+        output.WriteLine($"exact {exact.TotalSeconds:F1} s after the worker's kill; {publisher}");
         Assert.True(exact < SiloDeathExactWithin, $"exact after {exact}, promised within {SiloDeathExactWithin}");
     }
 
