@@ -9,7 +9,8 @@ namespace SoketiOrleans.Silo.Configuration;
 
 /// <summary>
 /// soketi's order: defaults, then the <c>--config</c> file (dotted or nested keys), then
-/// <c>SOKETI_*</c> env vars. Any invalid value stops start-up with every problem listed.
+/// <c>SOKETI_*</c> env vars. Any invalid value stops start-up with every problem listed, except
+/// one from an unprefixed variable, which is ignored with a warning (<see cref="UnprefixedVariable"/>).
 /// </summary>
 public static class ConfigLoader
 {
@@ -22,8 +23,7 @@ public static class ConfigLoader
             ApplyFile(root, file, problems);
         }
 
-        ApplyEnvironment(root, environment, problems);
-        var reader = new OptionsReader(root);
+        var reader = new OptionsReader(root, ApplyEnvironment(root, environment, problems));
         var options = Read(reader);
         problems.AddRange(reader.Problems);
         if (problems.Count > 0)
@@ -31,7 +31,7 @@ public static class ConfigLoader
             throw new ConfigurationException(problems);
         }
 
-        return options;
+        return options with { Warnings = [.. reader.Warnings] };
     }
 
     public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
@@ -102,22 +102,35 @@ public static class ConfigLoader
         }
     }
 
-    private static void ApplyEnvironment(JsonObject root, IReadOnlyDictionary<string, string> environment, List<string> problems)
+    /// <returns>The option paths set from unprefixed variables, with what they replaced.</returns>
+    private static Dictionary<string, UnprefixedVariable> ApplyEnvironment(JsonObject root, IReadOnlyDictionary<string, string> environment, List<string> problems)
     {
+        var unprefixed = new Dictionary<string, UnprefixedVariable>(StringComparer.Ordinal);
         foreach (var (name, path) in EnvironmentVariables.Paths)
         {
-            if (EnvironmentVariables.Value(environment, name) is { } raw)
+            if (EnvironmentVariables.Value(environment, name) is not (var raw, var prefixed))
             {
-                try
-                {
-                    ConfigTree.Set(root, path, ParseLikeSoketi(raw));
-                }
-                catch (InvalidOperationException e)
-                {
-                    problems.Add($"{EnvironmentVariables.Prefix}{name}: {e.Message}");
-                }
+                continue;
+            }
+
+            var before = ConfigTree.Get(root, path)?.DeepClone();
+            try
+            {
+                ConfigTree.Set(root, path, ParseLikeSoketi(raw));
+            }
+            catch (InvalidOperationException e)
+            {
+                problems.Add($"{(prefixed ? EnvironmentVariables.Prefix : "")}{name}: {e.Message}");
+                continue;
+            }
+
+            if (!prefixed)
+            {
+                unprefixed[path] = new UnprefixedVariable(name, raw, before);
             }
         }
+
+        return unprefixed;
     }
 
     /// <summary>soketi JSON-parses env values and keeps the string when that fails.</summary>
@@ -136,16 +149,16 @@ public static class ConfigLoader
     private static SoketiOptions Read(OptionsReader r)
     {
         var role = Enum.Parse<ServerRole>(r.OneOf("mode", "full", ["full", "server", "worker"], []), ignoreCase: true);
-        var redis = r.OneOf("adapter.driver", "local", ["local", "redis"], ["cluster", "nats"]) == "redis";
-        if (role != ServerRole.Full && !redis)
+        var adapter = r.OneOf("adapter.driver", "local", ["local", "redis", "cluster"], ["nats"]);
+        if (role != ServerRole.Full && adapter != "redis")
         {
             r.Problems.Add($"{EnvironmentVariables.Describe("mode")}: \"{role.ToString().ToLowerInvariant()}\" needs {EnvironmentVariables.Describe("adapter.driver")} \"redis\": split roles find each other through Redis");
         }
 
         r.OneOf("appManager.driver", "array", ["array"], ["mysql", "postgres", "dynamodb"]);
-        RedisOnly(r, redis, "cache.driver", "memory", ["sqs"]);
-        RedisOnly(r, redis, "queue.driver", "sync", ["sqs"]);
-        RedisOnly(r, redis, "rateLimiter.driver", "local", ["cluster"]);
+        NamedAfterAdapter(r, adapter, "cache.driver", "memory", ["redis"], ["sqs"]);
+        NamedAfterAdapter(r, adapter, "queue.driver", "sync", ["redis"], ["sqs"]);
+        NamedAfterAdapter(r, adapter, "rateLimiter.driver", "local", ["redis", "cluster"], []);
         foreach (var tls in new[] { "ssl.certPath", "ssl.keyPath" })
         {
             if (r.String(tls) != "")
@@ -153,6 +166,8 @@ public static class ConfigLoader
                 r.Problems.Add($"{EnvironmentVariables.Describe(tls)}: TLS is not supported by this server yet; terminate TLS in a proxy in front of it");
             }
         }
+
+        WarnOfOptionsWithoutEffect(r);
 
         var appDefaults = new App
         {
@@ -172,7 +187,8 @@ public static class ConfigLoader
         return new SoketiOptions
         {
             Role = role,
-            Redis = redis ? RedisReader.Read(r) : null,
+            Redis = adapter == "redis" ? RedisReader.Read(r) : null,
+            Discovery = adapter == "cluster" ? ClusterReader.Read(r) : null,
             Host = Host(r),
             Port = r.Int("port", 1, 65535, 6001),
             Debug = r.Bool("debug"),
@@ -194,50 +210,48 @@ public static class ConfigLoader
                 r.String("orleans.serviceId", "soketi")),
             Apps = apps,
             Webhooks = Webhooks(r),
-            Warnings = Warnings(r),
         };
     }
 
     /// <summary>
-    /// soketi's drivers that keep state in Redis. In <c>redis</c> mode this server keeps the webhook
-    /// queue and cached events in Redis and counts rate limits cluster-wide whatever they say, so
-    /// <c>redis</c> is accepted there (operators keep their soketi settings); elsewhere it needs that mode.
+    /// soketi's cache, queue and rate-limiter drivers named after an adapter (<c>redis</c>, <c>cluster</c>)
+    /// share their state through that adapter. This server keeps the webhook queue and cached events in
+    /// Redis in <c>redis</c> mode and counts rate limits cluster-wide in every mode, whatever these say,
+    /// so such a value is accepted with its adapter (operators keep their soketi settings); with
+    /// another adapter it is refused, naming the adapter it needs.
     /// </summary>
-    private static void RedisOnly(OptionsReader r, bool redisMode, string path, string fallback, string[] known)
+    /// <param name="adapters">The adapter drivers this option may name.</param>
+    private static void NamedAfterAdapter(OptionsReader r, string adapter, string path, string fallback, string[] adapters, string[] known)
     {
-        if (r.String(path, fallback) == "redis" && !redisMode)
+        string[] allowed = [fallback, .. adapters.Where(a => a == adapter)];
+        var value = r.String(path, fallback);
+        if (adapters.Contains(value, StringComparer.Ordinal) && value != adapter)
         {
-            r.Problems.Add($"{EnvironmentVariables.Describe(path)}: \"redis\" needs {EnvironmentVariables.Describe("adapter.driver")} \"redis\"; allowed here: {fallback}");
+            r.Problems.Add($"{EnvironmentVariables.Describe(path)}: \"{value}\" needs {EnvironmentVariables.Describe("adapter.driver")} \"{value}\"; allowed here: {string.Join(", ", allowed)}");
             return;
         }
 
-        r.OneOf(path, fallback, [fallback, "redis"], known);
+        r.OneOf(path, fallback, allowed, known);
     }
 
-    private static IReadOnlyList<string> Warnings(OptionsReader r)
+    private static void WarnOfOptionsWithoutEffect(OptionsReader r)
     {
-        var warnings = new List<string>();
         if (r.Bool("metrics.enabled"))
         {
-            warnings.Add($"{EnvironmentVariables.Describe("metrics.enabled")} is set but metrics are not implemented yet; no metrics server is started");
+            r.Warnings.Add($"{EnvironmentVariables.Describe("metrics.enabled")} is set but metrics are not implemented yet; no metrics server is started");
         }
-
-        return warnings;
     }
 
     private static WebhookOptions Webhooks(OptionsReader r)
     {
         var d = WebhookOptions.Defaults;
-        TimeSpan Milliseconds(string path, int min, TimeSpan fallback) =>
-            TimeSpan.FromMilliseconds(r.Int(path, min, int.MaxValue, (int)fallback.TotalMilliseconds));
-
         return new WebhookOptions(
             r.Bool("webhooks.batching.enabled"),
-            Milliseconds("webhooks.batching.duration", 1, d.BatchingDuration),
-            Milliseconds("webhooks.timeout", 1, d.Timeout),
-            Milliseconds("webhooks.retry.initialDelay", 1, d.RetryInitialDelay),
-            Milliseconds("webhooks.retry.maxDelay", 1, d.RetryMaxDelay),
-            Milliseconds("webhooks.retry.giveUpAfter", 0, d.GiveUpAfter));
+            r.Milliseconds("webhooks.batching.duration", 1, d.BatchingDuration),
+            r.Milliseconds("webhooks.timeout", 1, d.Timeout),
+            r.Milliseconds("webhooks.retry.initialDelay", 1, d.RetryInitialDelay),
+            r.Milliseconds("webhooks.retry.maxDelay", 1, d.RetryMaxDelay),
+            r.Milliseconds("webhooks.retry.giveUpAfter", 0, d.GiveUpAfter));
     }
 
     private static string Host(OptionsReader r)

@@ -12,14 +12,7 @@ internal static class ConfigTree
 {
     public static void Set(JsonObject root, string path, JsonNode? value)
     {
-        var segments = path.Split('.');
-        JsonNode parent = root;
-        for (var i = 0; i < segments.Length - 1; i++)
-        {
-            parent = Child(parent, segments[i]) ?? Attach(parent, segments[i], new JsonObject())!;
-        }
-
-        var last = segments[^1];
+        var (parent, last) = Parent(root, path);
         if (value is JsonObject incoming && Child(parent, last) is JsonObject existing)
         {
             Merge(existing, incoming);
@@ -28,6 +21,13 @@ internal static class ConfigTree
         {
             Attach(parent, last, value?.DeepClone());
         }
+    }
+
+    /// <summary>Puts <paramref name="value"/> in place of what is there, without merging: undoes a <see cref="Set"/>.</summary>
+    public static void Replace(JsonObject root, string path, JsonNode? value)
+    {
+        var (parent, last) = Parent(root, path);
+        Attach(parent, last, value?.DeepClone());
     }
 
     public static JsonNode? Get(JsonObject root, string path)
@@ -39,6 +39,19 @@ internal static class ConfigTree
         }
 
         return node;
+    }
+
+    /// <summary>The node holding the path's last segment, created as objects where missing.</summary>
+    private static (JsonNode Parent, string Last) Parent(JsonObject root, string path)
+    {
+        var segments = path.Split('.');
+        JsonNode parent = root;
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            parent = Child(parent, segments[i]) ?? Attach(parent, segments[i], new JsonObject())!;
+        }
+
+        return (parent, segments[^1]);
     }
 
     private static void Merge(JsonObject target, JsonObject source)

@@ -142,6 +142,7 @@ internal static class EnvironmentVariables
         ["WEBHOOKS_RETRY_INITIAL_DELAY"] = "webhooks.retry.initialDelay",
         ["WEBHOOKS_RETRY_MAX_DELAY"] = "webhooks.retry.maxDelay",
         ["WEBHOOKS_RETRY_GIVE_UP_AFTER"] = "webhooks.retry.giveUpAfter",
+        ["CLUSTER_SECRET"] = "cluster.secret",
     };
 
     /// <summary>
@@ -150,17 +151,20 @@ internal static class EnvironmentVariables
     /// </summary>
     private static readonly string[] UnprefixedGroups = ["ADAPTER_", "CLUSTER_"];
 
-    /// <summary>The variable's value, or null when it is unset or empty.</summary>
-    public static string? Value(IReadOnlyDictionary<string, string> environment, string name)
+    /// <summary>The variable's value and whether it came with the prefix; null when it is unset or empty.</summary>
+    public static (string Raw, bool Prefixed)? Value(IReadOnlyDictionary<string, string> environment, string name)
     {
         if (environment.TryGetValue(Prefix + name, out var prefixed) && prefixed.Length > 0)
         {
-            return prefixed;
+            return (prefixed, true);
         }
 
-        return UnprefixedGroups.Any(g => name.StartsWith(g, StringComparison.Ordinal))
-               && environment.TryGetValue(name, out var bare) && bare.Length > 0 ? bare : null;
+        return UnprefixedGroup(name) is not null && environment.TryGetValue(name, out var bare) && bare.Length > 0 ? (bare, false) : null;
     }
+
+    /// <summary>"CLUSTER_" for <c>CLUSTER_PORT</c>: the group that lets the variable be read unprefixed; null for the others.</summary>
+    public static string? UnprefixedGroup(string name) =>
+        UnprefixedGroups.FirstOrDefault(g => name.StartsWith(g, StringComparison.Ordinal));
 
     /// <summary>"port (SOKETI_PORT)" for messages; paths without a variable are named alone.</summary>
     public static string Describe(string path)

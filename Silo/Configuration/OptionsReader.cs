@@ -5,11 +5,16 @@ namespace SoketiOrleans.Silo.Configuration;
 /// <summary>
 /// Typed reads from the merged option tree. A wrong value is recorded as a problem naming the key
 /// (and its env var), the value and what is allowed, and the default stands in so that every
-/// problem is reported in one go.
+/// problem is reported in one go. A wrong value from an unprefixed variable is a warning instead
+/// (see <see cref="UnprefixedVariable"/>).
 /// </summary>
-internal sealed class OptionsReader(JsonObject root)
+/// <param name="unprefixed">Option paths set from unprefixed variables; one whose value does not parse is taken out once it has been warned about.</param>
+internal sealed class OptionsReader(JsonObject root, Dictionary<string, UnprefixedVariable> unprefixed)
 {
     public List<string> Problems { get; } = [];
+
+    /// <summary>Values that were ignored or have no effect; logged at start-up.</summary>
+    public List<string> Warnings { get; } = [];
 
     public JsonNode? Node(string path) => ConfigTree.Get(root, path);
 
@@ -22,6 +27,9 @@ internal sealed class OptionsReader(JsonObject root)
 
     public bool Bool(string path, bool fallback = false) =>
         Read(path, Node(path), fallback, "true or false (or 1/0)", ConfigValue.TryBool);
+
+    public TimeSpan Milliseconds(string path, int min, TimeSpan fallback) =>
+        TimeSpan.FromMilliseconds(Int(path, min, int.MaxValue, (int)fallback.TotalMilliseconds));
 
     public double PositiveNumber(string path, double fallback) =>
         Read(path, Node(path), fallback, "a positive number", (JsonNode n, out double v) => ConfigValue.TryDouble(n, out v) && v > 0);
@@ -37,6 +45,14 @@ internal sealed class OptionsReader(JsonObject root)
         if (parse(node, out var value))
         {
             return value;
+        }
+
+        // Only the node the variable put there: callers may read another node under the same path name.
+        if (ReferenceEquals(node, Node(path)) && unprefixed.Remove(path, out var variable))
+        {
+            Warnings.Add(variable.Warning(path, allowed));
+            ConfigTree.Replace(root, path, variable.Before);
+            return Read(path, Node(path), fallback, allowed, parse);
         }
 
         Problem(path, node, allowed);

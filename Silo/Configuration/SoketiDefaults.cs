@@ -15,6 +15,17 @@ internal static class SoketiDefaults
       "shutdownGracePeriod": 3000,
       "userAuthenticationTimeout": 30000,
       "adapter": { "driver": "local" },
+      "cluster": {
+        "hostname": "0.0.0.0",
+        "port": 11002,
+        "prefix": "",
+        "helloInterval": 500,
+        "checkInterval": 500,
+        "nodeTimeout": 2000,
+        "masterTimeout": 2000,
+        "ignoreProcess": true,
+        "secret": ""
+      },
       "appManager": {
         "driver": "array",
         "array": {

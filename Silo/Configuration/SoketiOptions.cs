@@ -10,8 +10,11 @@ public sealed record SoketiOptions
 {
     public ServerRole Role { get; init; } = ServerRole.Full;
 
-    /// <summary>Set in <c>redis</c> mode; null in <c>local</c> mode.</summary>
+    /// <summary>Set in <c>redis</c> mode; null otherwise.</summary>
     public RedisOptions? Redis { get; init; }
+
+    /// <summary>Set in <c>cluster</c> mode (processes find each other over UDP); null otherwise.</summary>
+    public DiscoveryOptions? Discovery { get; init; }
 
     public required string Host { get; init; }
 

@@ -51,7 +51,7 @@ public sealed class StartupConfigTests : IDisposable
     {
         var output = await FailedStartOutput(new Dictionary<string, string> { ["SOKETI_ADAPTER_DRIVER"] = "nats" });
 
-        Assert.Contains("""adapter.driver (SOKETI_ADAPTER_DRIVER): "nats" is not supported by this server; allowed: local, redis""", output);
+        Assert.Contains("""adapter.driver (SOKETI_ADAPTER_DRIVER): "nats" is not supported by this server; allowed: local, redis, cluster""", output);
     }
 
     [Fact]
