@@ -1,6 +1,7 @@
 using SoketiOrleans.Apps;
 using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Silo;
+using SoketiOrleans.Silo.Cluster;
 using SoketiOrleans.Silo.Configuration;
 using SoketiOrleans.Silo.Redis;
 
@@ -36,31 +37,52 @@ if (options.Redis is { } redisOptions)
     }
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-ServerLogging.Configure(builder.Logging, options.Debug);
-builder.WebHost.ConfigureKestrel(kestrel =>
+// In cluster mode a node cut off from the majority ends its incarnation and the process serves
+// again as a new node once it has rejoined; every other ending ends the process.
+var rejoin = new ClusterRejoin();
+do
 {
-    kestrel.Limits.MaxRequestBodySize = options.Gateway.HttpRequestLimitBytes;
-    if (options.Host == "localhost")
-    {
-        kestrel.ListenLocalhost(options.Port);
-    }
-    else
-    {
-        kestrel.Listen(Ports.ListenAddress(options.Host), options.Port);
-    }
-});
-builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
-builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
-Roles.Add(builder, options, redis);
-
-var app = builder.Build();
-if (redis is not null)
-{
-    ActivatorUtilities.CreateInstance<RedisConnectionLog>(app.Services).Watch(redis.Connection);
+    rejoin.Reset();
+    await Serve(options, redis, rejoin);
 }
+while (rejoin.Reason is not null);
 
-Roles.Map(app, options);
-ServerLogging.Started(app, options);
-await app.RunAsync();
 return 0;
+
+static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin rejoin)
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+    ServerLogging.Configure(builder.Logging, options.Debug);
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        kestrel.Limits.MaxRequestBodySize = options.Gateway.HttpRequestLimitBytes;
+        if (options.Host == "localhost")
+        {
+            kestrel.ListenLocalhost(options.Port);
+        }
+        else
+        {
+            kestrel.Listen(Ports.ListenAddress(options.Host), options.Port);
+        }
+    });
+    builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
+    builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
+    Roles.Add(builder, options, redis, rejoin);
+
+    await using var app = builder.Build();
+    if (redis is not null)
+    {
+        ActivatorUtilities.CreateInstance<RedisConnectionLog>(app.Services).Watch(redis.Connection);
+    }
+
+    Roles.Map(app, options);
+    ServerLogging.Started(app, options);
+    try
+    {
+        await app.RunAsync();
+    }
+    catch (OperationCanceledException) when (rejoin.Reason is not null)
+    {
+        // Stopped while it waited for its cluster: it starts over as a new node.
+    }
+}

@@ -3,6 +3,7 @@ using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Reassertion;
 using SoketiOrleans.Gateway.Webhooks;
 using SoketiOrleans.Gateways;
+using SoketiOrleans.Silo.Cluster;
 using SoketiOrleans.Grains.Hosting;
 using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Silo.Configuration;
@@ -17,11 +18,11 @@ namespace SoketiOrleans.Silo;
 /// </summary>
 internal static class Roles
 {
-    public static void Add(WebApplicationBuilder builder, SoketiOptions options, RedisStore? redis)
+    public static void Add(WebApplicationBuilder builder, SoketiOptions options, RedisStore? redis, ClusterRejoin rejoin)
     {
         if (options.Role != ServerRole.Server)
         {
-            AddSilo(builder, options, redis);
+            AddSilo(builder, options, redis, rejoin);
         }
 
         switch (options.Role)
@@ -50,11 +51,16 @@ internal static class Roles
         }
     }
 
-    private static void AddSilo(WebApplicationBuilder builder, SoketiOptions options, RedisStore? redis)
+    private static void AddSilo(WebApplicationBuilder builder, SoketiOptions options, RedisStore? redis, ClusterRejoin rejoin)
     {
+        var node = options.Discovery is not null ? ClusterClustering.AddNode(builder.Services, options, rejoin) : null;
         builder.UseOrleans(silo =>
         {
-            if (redis is null)
+            if (node is not null)
+            {
+                ClusterClustering.Configure(silo, options, node);
+            }
+            else if (redis is null)
             {
                 LocalClustering.Configure(silo, options.Orleans);
             }

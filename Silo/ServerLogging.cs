@@ -32,6 +32,10 @@ internal static partial class ServerLogging
         // membership and connection warnings already say what happened, once.
         logging.AddFilter("Polly", LogLevel.Critical);
 
+        // Raft logs every failed exchange with an unreachable member, with a stack trace, several
+        // times a second until the member is removed; this server logs the loss and the removal once.
+        logging.AddFilter("DotNext", LogLevel.Error);
+
         // The grain-service base class logs its ring range at every start and membership change.
         logging.AddFilter("SoketiOrleans.Grains.Gateways.GatewayLink", LogLevel.Warning);
     }
@@ -44,7 +48,7 @@ internal static partial class ServerLogging
             LogOptionIgnored(logger, warning);
         }
 
-        var adapter = options.Redis is null ? "local" : "redis";
+        var adapter = options.Redis is not null ? "redis" : options.Discovery is not null ? "cluster" : "local";
         var role = options.Role.ToString().ToLowerInvariant();
         app.Lifetime.ApplicationStarted.Register(() => LogListening(logger, options.Host, options.Port, adapter, role, options.Apps.Count));
     }

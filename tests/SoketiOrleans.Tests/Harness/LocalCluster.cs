@@ -14,14 +14,18 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly string[] _args;
 
-    private LocalCluster(List<ServerProcess> nodes, List<string> roles, RedisServer? redis, IReadOnlyDictionary<string, string> environment, string[] args)
+    private LocalCluster(List<ServerProcess> nodes, List<string> roles, RedisServer? redis, IReadOnlyDictionary<string, string> environment, string[] args, DiscoveryNet? net = null)
     {
         _nodes = nodes;
         _roles = roles;
         Redis = redis;
         _environment = environment;
         _args = args;
+        Net = net;
     }
+
+    /// <summary>The discovery network of a <c>cluster</c> mode cluster; null in the other modes.</summary>
+    public DiscoveryNet? Net { get; }
 
     public IReadOnlyList<ServerProcess> Nodes => _nodes;
 
@@ -82,15 +86,46 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more process of a <c>redis</c> mode cluster, in <paramref name="role"/>, and waits until it is ready.</summary>
+    /// <summary><paramref name="count"/> <c>cluster</c> mode processes on <paramref name="net"/>, started one after the other.</summary>
+    public static async Task<LocalCluster> StartDiscovery(int count, DiscoveryNet net, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    {
+        var cluster = new LocalCluster([], [], null, environment ?? new Dictionary<string, string>(), args, net);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await cluster.Add("full");
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts one more process, in <paramref name="role"/>, and waits until it is ready: in <c>redis</c>
+    /// mode against the cluster's Redis, in <c>cluster</c> mode at the next address of its network.
+    /// </summary>
     public async Task<ServerProcess> Add(string role)
     {
-        if (Redis is null)
+        var env = new Dictionary<string, string>(_environment) { ["SOKETI_MODE"] = role };
+        if (Net is not null)
         {
-            throw new InvalidOperationException("Processes are added at runtime in redis mode only");
+            foreach (var (key, value) in Net.Environment(_nodes.Count))
+            {
+                env.TryAdd(key, value);
+            }
+        }
+        else if (Redis is null)
+        {
+            throw new InvalidOperationException("Processes are added at runtime in redis and cluster mode only");
         }
 
-        var node = await ServerProcess.Start(new Dictionary<string, string>(_environment) { ["SOKETI_MODE"] = role }, _args);
+        var node = await ServerProcess.Start(env, _args);
         Started(node, role);
         return node;
     }

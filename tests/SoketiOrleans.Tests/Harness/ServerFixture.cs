@@ -28,6 +28,9 @@ public class ServerFixture : IAsyncLifetime
     /// </summary>
     protected virtual IReadOnlyList<string>? RedisRoles => null;
 
+    /// <summary>When set, the cluster runs in <c>cluster</c> mode on this discovery network (<see cref="Count"/> processes).</summary>
+    protected virtual DiscoveryNet? Discovery => null;
+
     /// <summary>Extra SOKETI_* variables for every process.</summary>
     protected virtual IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>();
 
@@ -45,8 +48,8 @@ public class ServerFixture : IAsyncLifetime
             args = [$"--config={file}"];
         }
 
-        Cluster = RedisRoles is { } roles
-            ? await LocalCluster.StartRedis(roles, Environment, args)
+        Cluster = RedisRoles is { } roles ? await LocalCluster.StartRedis(roles, Environment, args)
+            : Discovery is { } net ? await LocalCluster.StartDiscovery(Count, net, Environment, args)
             : await LocalCluster.Start(Count, Environment, args);
     }
 
