@@ -12,7 +12,7 @@ namespace SoketiOrleans.Silo.Cluster;
 /// minority cut off from the rest cannot change it. The log lives in a temporary directory for
 /// one incarnation: a node that restarts joins as a new member.
 /// </summary>
-public sealed class RaftNode : IAsyncDisposable
+public sealed partial class RaftNode : IAsyncDisposable
 {
     private readonly ClusterNode _node;
     private readonly DiscoveryOptions _options;
@@ -62,6 +62,14 @@ public sealed class RaftNode : IAsyncDisposable
             LoggerFactory = _loggers,
         };
         var raft = new RaftCluster(configuration) { AuditTrail = _log };
+        var logger = _loggers.CreateLogger<RaftNode>();
+        raft.LeaderChanged += (_, leader) =>
+        {
+            if (leader is not null)
+            {
+                LogLeader(logger, leader.EndPoint, leader.IsRemote ? "another node" : "this node");
+            }
+        };
         await raft.StartAsync(token);
         _raft = raft;
     }
@@ -115,4 +123,7 @@ public sealed class RaftNode : IAsyncDisposable
             // A file still held open is left in the temporary directory.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: the leader is {Leader} ({Which})")]
+    private static partial void LogLeader(ILogger logger, EndPoint leader, string which);
 }

@@ -7,11 +7,11 @@ using static SoketiOrleans.Tests.Recovery.ClusterProbe;
 namespace SoketiOrleans.Tests.Recovery;
 
 /// <summary>
-/// Three real processes (A, the membership primary, B and C); C is killed with SIGKILL while
-/// clients are connected to all three and a backend publishes through A and B. Enough channels
-/// that some of their grains lived in C and were rebuilt on the survivors.
+/// Three real processes A, B and C; C is killed with SIGKILL while clients are connected to all
+/// three and a backend publishes through A and B. Enough channels that some of their grains lived
+/// in C and were rebuilt on the survivors. Each mode says how its cluster starts and which process is C.
 /// </summary>
-public sealed class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int ChannelCount = 24;
 
@@ -21,14 +21,27 @@ public sealed class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly WebhookReceiver _webhooks = new();
     private readonly PusherSigner _signer = new();
     private LocalCluster _cluster = null!;
+    private ServerProcess _a = null!;
+    private ServerProcess _b = null!;
+    private ServerProcess _c = null!;
 
-    public async Task InitializeAsync() => _cluster = await LocalCluster.Start(3, new Dictionary<string, string>
+    public async Task InitializeAsync()
     {
-        ["SOKETI_WEBHOOKS_RETRY_INITIAL_DELAY"] = "100",
-        ["SOKETI_DEFAULT_APP_WEBHOOKS"] = $$"""
-            [{"url":"{{_webhooks.Url("/hooks")}}","event_types":["channel_occupied","channel_vacated","member_added","member_removed"]}]
-            """,
-    });
+        _cluster = await Start(new Dictionary<string, string>
+        {
+            ["SOKETI_WEBHOOKS_RETRY_INITIAL_DELAY"] = "100",
+            ["SOKETI_DEFAULT_APP_WEBHOOKS"] = $$"""
+                [{"url":"{{_webhooks.Url("/hooks")}}","event_types":["channel_occupied","channel_vacated","member_added","member_removed"]}]
+                """,
+        });
+        (_a, _b, _c) = await Roles(_cluster);
+    }
+
+    /// <summary>Three processes in one cluster.</summary>
+    protected abstract Task<LocalCluster> Start(IReadOnlyDictionary<string, string> environment);
+
+    /// <summary>The survivors A and B, and C, the process killed.</summary>
+    protected abstract Task<(ServerProcess A, ServerProcess B, ServerProcess C)> Roles(LocalCluster cluster);
 
     public async Task DisposeAsync()
     {
@@ -39,7 +52,7 @@ public sealed class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_killed_process_leaves_every_channel_once_and_survivors_lose_nothing_acknowledged()
     {
-        var (a, b, c) = (_cluster[0], _cluster[1], _cluster[2]);
+        var (a, b, c) = (_a, _b, _c);
         using var apiA = new PusherApi(a.HttpUri);
         using var apiB = new PusherApi(b.HttpUri);
         var presence = Names("presence-p");
@@ -132,7 +145,7 @@ public sealed class ProcessDeathTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Signed_in_users_and_watchlists_stay_exact_for_every_survivor()
     {
-        var (a, b, c) = (_cluster[0], _cluster[1], _cluster[2]);
+        var (a, b, c) = (_a, _b, _c);
         using var apiA = new PusherApi(a.HttpUri);
         var run = Guid.NewGuid().ToString("N")[..6];
         var staying = Enumerable.Range(0, 12).Select(i => $"b{run}-{i}").ToArray();
