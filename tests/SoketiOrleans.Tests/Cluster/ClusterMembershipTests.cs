@@ -1,0 +1,160 @@
+using System.Text.Json;
+using SoketiOrleans.Tests.Harness;
+using static SoketiOrleans.Tests.Recovery.ClusterProbe;
+
+namespace SoketiOrleans.Tests.Cluster;
+
+/// <summary>
+/// Which processes form one cluster in <c>cluster</c> mode: the same discovery settings make one
+/// server; another port, another prefix or another secret make another.
+/// </summary>
+public sealed class ClusterMembershipTests
+{
+    private readonly PusherSigner _signer = new();
+
+    [Fact]
+    public async Task Nodes_listed_by_unicast_address_are_one_server_for_presence_and_delivery()
+    {
+        await using var cluster = await LocalCluster.StartDiscovery(3, new DiscoveryNet { Unicast = true });
+        await AssertOneServer(cluster.Nodes);
+    }
+
+    [Fact]
+    public async Task A_killed_node_started_again_rejoins_and_its_new_sockets_count()
+    {
+        await using var cluster = await LocalCluster.StartDiscovery(3, new DiscoveryNet());
+        var leader = await cluster.Leader();
+        var victim = cluster.Nodes.First(n => n != leader);
+        await victim.Kill();
+        await Eventually.Get(() => Task.FromResult(leader.Output), o => o.Contains("Cluster: removed node ", StringComparison.Ordinal),
+            "the leader removing the killed node", TimeSpan.FromSeconds(20));
+
+        var restarted = await cluster.Add("full");
+        Assert.Contains("Cluster: joined cluster ", restarted.Output, StringComparison.Ordinal);
+        await AssertOneServer(cluster.Nodes.Where(n => !n.HasExited).ToArray());
+    }
+
+    [Fact]
+    public async Task Clusters_with_another_port_or_prefix_on_one_host_stay_apart()
+    {
+        var net = new DiscoveryNet();
+        await using var cluster = await LocalCluster.StartDiscovery(2, net);
+        await using var otherPrefix = await LocalCluster.StartDiscovery(1, net with { Prefix = "other-", Subnet = net.Subnet + 100 });
+        await using var otherPort = await LocalCluster.StartDiscovery(1, net with { Port = FreePort.Next(), Subnet = net.Subnet + 50 });
+
+        Assert.Contains("Cluster: founded cluster ", otherPrefix[0].Output, StringComparison.Ordinal);
+        Assert.Contains("Cluster: founded cluster ", otherPort[0].Output, StringComparison.Ordinal);
+        await AssertApart(cluster, [otherPrefix[0], otherPort[0]]);
+    }
+
+    [Fact]
+    public async Task A_node_with_another_secret_is_ignored_and_serves_alone()
+    {
+        var net = new DiscoveryNet { Secret = "right-secret" };
+        await using var cluster = await LocalCluster.StartDiscovery(2, net);
+        await using var stray = await LocalCluster.StartDiscovery(1, net with { Secret = "wrong-secret", Subnet = net.Subnet + 100 });
+
+        Assert.Contains("Cluster: founded cluster ", stray[0].Output, StringComparison.Ordinal);
+        foreach (var node in cluster.Nodes)
+        {
+            await Eventually.Get(() => Task.FromResult(node.Output),
+                o => o.Contains($"Cluster discovery: ignoring datagrams from {stray.Net!.Address(0)}:", StringComparison.Ordinal),
+                "the stray node's beacons refused", TimeSpan.FromSeconds(10));
+        }
+
+        await AssertApart(cluster, [stray[0]]);
+    }
+
+    /// <summary>
+    /// A presence channel with a member on every node lists them all on every node, and an event
+    /// published through any node reaches the members on all of them.
+    /// </summary>
+    private async Task AssertOneServer(IReadOnlyList<ServerProcess> nodes)
+    {
+        var channel = $"presence-one-{Guid.NewGuid():N}";
+        var sockets = new List<RawPusherClient>();
+        try
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var socket = await RawPusherClient.Connect(nodes[i].WebSocketUri());
+                sockets.Add(socket);
+                await socket.SubscribePresence(_signer, channel, Member($"user{i}"));
+            }
+
+            var everyone = Enumerable.Range(0, nodes.Count).Select(i => $"user{i}").ToArray();
+            foreach (var node in nodes)
+            {
+                using var api = new PusherApi(node.HttpUri);
+                Assert.Equal(everyone, await PresenceUsers(api, channel));
+            }
+
+            for (var from = 0; from < nodes.Count; from++)
+            {
+                using var api = new PusherApi(nodes[from].HttpUri);
+                ApiAssert.IsOk(await api.Trigger(channel, "hello", $"from {from}"));
+                foreach (var socket in sockets)
+                {
+                    var frame = await socket.WaitFor("hello", channel);
+                    Assert.Equal($"from {from}", frame.GetProperty("data").GetString());
+                }
+            }
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same channel on <paramref name="cluster"/> and on each outsider: an event published in the
+    /// cluster reaches its members only, and each side counts its own subscribers only.
+    /// </summary>
+    private static async Task AssertApart(LocalCluster cluster, ServerProcess[] outsiders)
+    {
+        var channel = $"apart-{Guid.NewGuid():N}";
+        await using var inside = await RawPusherClient.Connect(cluster[0].WebSocketUri());
+        await inside.SubscribePublic(channel);
+        var outside = new List<RawPusherClient>();
+        try
+        {
+            foreach (var outsider in outsiders)
+            {
+                var socket = await RawPusherClient.Connect(outsider.WebSocketUri());
+                outside.Add(socket);
+                await socket.SubscribePublic(channel);
+            }
+
+            using var api = new PusherApi(cluster[1].HttpUri);
+            ApiAssert.IsOk(await api.Trigger(channel, "inside", "{}"));
+            Assert.Equal("inside", (await inside.WaitFor("inside", channel)).GetProperty("event").GetString());
+            Assert.Equal(1, await SubscriptionCount(api, channel));
+
+            for (var i = 0; i < outsiders.Length; i++)
+            {
+                using var outsiderApi = new PusherApi(outsiders[i].HttpUri);
+                ApiAssert.IsOk(await outsiderApi.Trigger(channel, "outside", "{}"));
+                var next = await outside[i].NextJson();
+                Assert.Equal("outside", Event(next)); // the cluster's event, published before, never arrived
+                Assert.Equal(1, await SubscriptionCount(outsiderApi, channel));
+            }
+        }
+        finally
+        {
+            foreach (var socket in outside)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<int> SubscriptionCount(PusherApi api, string channel)
+    {
+        var (status, body) = await api.Get($"/channels/{channel}", new Dictionary<string, string> { ["info"] = "subscription_count" });
+        Assert.Equal(200, status);
+        return JsonDocument.Parse(body).RootElement.GetProperty("subscription_count").GetInt32();
+    }
+}
