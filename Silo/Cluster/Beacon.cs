@@ -17,6 +17,7 @@ namespace SoketiOrleans.Silo.Cluster;
 /// <param name="Cluster">The cluster this node is a member of, named after its founder; null before it joins one.</param>
 /// <param name="Joining">The cluster this node asks to join; its leader adds the node.</param>
 /// <param name="MayFound">False once this process has been a member of a cluster: cut off from it, it waits to rejoin rather than found a second one.</param>
+/// <param name="Leads">True while this node is its cluster's Raft leader.</param>
 public sealed record Beacon(
     [property: JsonPropertyName("n")] Guid Node,
     [property: JsonPropertyName("p")] string Prefix,
@@ -27,4 +28,14 @@ public sealed record Beacon(
     [property: JsonPropertyName("s")] int SiloPort,
     [property: JsonPropertyName("m")] Guid? Cluster,
     [property: JsonPropertyName("j")] Guid? Joining,
-    [property: JsonPropertyName("f")] bool MayFound);
+    [property: JsonPropertyName("f")] bool MayFound,
+    [property: JsonPropertyName("l")] bool Leads = false)
+{
+    /// <summary>Every field a receiver acts on is present and in range: a signed datagram may still come from a buggy or hostile sender.</summary>
+    [JsonIgnore]
+    public bool IsValid =>
+        Prefix is not null && System.Net.IPAddress.TryParse(Address, out _)
+        && Port(RaftPort) && Port(CommandPort) && Port(SiloPort) && Node != Guid.Empty;
+
+    private static bool Port(int port) => port is > 0 and <= 65535;
+}

@@ -10,7 +10,7 @@ public sealed class BeaconCodec(ClusterKey key)
 
     public byte[] Encode(Beacon beacon) => key.Signed(JsonSerializer.SerializeToUtf8Bytes(beacon));
 
-    /// <returns>Null when the datagram is not a beacon signed with this node's key.</returns>
+    /// <returns>Null when the datagram is not a whole, valid beacon signed with this node's key.</returns>
     public Beacon? Decode(ReadOnlyMemory<byte> datagram)
     {
         if (datagram.Length > MaxSize || !key.TryOpen(datagram, out var json))
@@ -20,7 +20,7 @@ public sealed class BeaconCodec(ClusterKey key)
 
         try
         {
-            return JsonSerializer.Deserialize<Beacon>(json.Span);
+            return JsonSerializer.Deserialize<Beacon>(json.Span) is { IsValid: true } beacon ? beacon : null;
         }
         catch (JsonException)
         {

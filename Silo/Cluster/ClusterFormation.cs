@@ -30,7 +30,7 @@ internal sealed partial class ClusterFormation(
 
     public Beacon Beacon() => new(
         node.Id, options.Prefix, node.StartedAt, node.Address.ToString(), node.RaftPort, node.CommandPort, node.SiloPort,
-        _cluster, _joining, rejoin.MayFound && _cluster is null);
+        _cluster, _joining, rejoin.MayFound && _cluster is null, raft.IsLeader);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -39,6 +39,8 @@ internal sealed partial class ClusterFormation(
         {
             await Leave();
         }
+
+        await discovery.DisposeAsync();
     }
 
     /// <summary>
@@ -158,11 +160,16 @@ internal sealed partial class ClusterFormation(
         }
     }
 
-    /// <summary>The cluster this node should belong to: the one most nodes are heard in, ties to the smaller id; its own counts with the members it has.</summary>
+    /// <summary>
+    /// The cluster this node should belong to: of the clusters heard with a leader (one without is a
+    /// minority that admits nobody), the one most nodes are heard in, ties to the smaller id. This
+    /// node's own counts with the members it has.
+    /// </summary>
     private Guid? Strongest(IReadOnlyCollection<DiscoveredPeer> peers)
     {
         var heard = peers.Where(p => p.Beacon.Cluster is not null)
             .GroupBy(p => p.Beacon.Cluster!.Value)
+            .Where(g => g.Key == _cluster || g.Any(p => p.Beacon.Leads))
             .Select(g => (Cluster: g.Key, Size: g.Count() + (g.Key == _cluster ? 1 : 0)));
         if (_cluster is { } own)
         {
@@ -229,27 +236,31 @@ internal sealed partial class ClusterFormation(
 
     /// <summary>
     /// A stopping node leaves the Raft configuration so that the rest keep their majority (two nodes
-    /// stay one after a rolling restart). A leader first hands its leadership over: a leader that
-    /// removed itself and stopped at once could leave the others without the committed change.
+    /// stay one after a rolling restart). A leader removes itself and waits until another node
+    /// leads: one that stopped at once could leave the others without the change.
     /// </summary>
     private async Task Leave()
     {
         using var patience = new CancellationTokenSource(2 * options.NodeTimeout);
         try
         {
+            bool left;
             if (raft.IsLeader)
             {
-                await raft.Resign(patience.Token);
+                // Stays up until another node leads: it is the one that tells the others about the change.
+                left = await raft.Remove(node.RaftEndPoint, patience.Token);
+                while (left && !discovery.Peers.Any(p => p.Beacon.Cluster == _cluster && p.Beacon.Leads))
+                {
+                    await Task.Delay(options.CheckInterval / 10, patience.Token);
+                }
             }
-
-            while (raft.IsLeader || raft.Leader is null)
+            else
             {
-                await Task.Delay(options.CheckInterval / 10, patience.Token);
+                left = raft.Leader is IPEndPoint leader && discovery.Peers.FirstOrDefault(p => p.RaftEndPoint.Equals(leader)) is { } peer
+                    && await channel.Send(peer.CommandEndPoint, LeaderChannel.Request.Leave, System.Text.Encoding.UTF8.GetBytes(node.RaftEndPoint.ToString()), patience.Token)
+                    == LeaderChannel.Answer.Done;
             }
 
-            var left = raft.Leader is IPEndPoint leader && discovery.Peers.FirstOrDefault(p => p.RaftEndPoint.Equals(leader)) is { } peer
-                && await channel.Send(peer.CommandEndPoint, LeaderChannel.Request.Leave, System.Text.Encoding.UTF8.GetBytes(node.RaftEndPoint.ToString()), patience.Token)
-                == LeaderChannel.Answer.Done;
             LogLeft(logger, node.RaftEndPoint, left ? "left the cluster" : "could not leave the cluster; its leader removes it once its silo is dead");
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)

@@ -7,9 +7,10 @@ namespace SoketiOrleans.Silo.Cluster;
 /// Orleans' membership table in <c>cluster</c> mode, replicated by Raft: writes go to the leader
 /// (directly, or over its command port) and count once a majority of nodes holds them; reads are
 /// this node's copy once it has caught up with the leader. A node that cannot reach a majority can
-/// neither write nor read, so it never acts on a table the others have moved past.
+/// neither write nor read, so it never acts on a table the others have moved past; it ends its
+/// incarnation instead (<see cref="ClusterFormation"/>).
 /// </summary>
-internal sealed class RaftMembershipTable(ClusterFormation formation, RaftNode raft, LeaderChannel channel, UdpDiscovery discovery) : IMembershipTable
+internal sealed class RaftMembershipTable(ClusterFormation formation, RaftNode raft, LeaderChannel channel, UdpDiscovery discovery, ClusterRejoin rejoin) : IMembershipTable
 {
     /// <summary>A leader election takes a fraction of this; past it Orleans sees the error and retries.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
@@ -45,6 +46,11 @@ internal sealed class RaftMembershipTable(ClusterFormation formation, RaftNode r
 
     private async Task CaughtUp()
     {
+        if (rejoin.Reason is not null)
+        {
+            return;
+        }
+
         using var patience = new CancellationTokenSource(Patience);
         try
         {
@@ -58,6 +64,15 @@ internal sealed class RaftMembershipTable(ClusterFormation formation, RaftNode r
 
     private async Task<bool> Write(TableCommand command)
     {
+        if (rejoin.Reason is not null)
+        {
+            // This node is ending its incarnation, cut off from the majority (or leaving a smaller
+            // cluster): its silo's last writes (shutting down, dead) are taken as done, so that it
+            // stops at once. The majority declares the silo dead on its own; the node comes back as
+            // a new one.
+            return true;
+        }
+
         using var patience = new CancellationTokenSource(Patience);
         var token = patience.Token;
         byte[]? body = null;

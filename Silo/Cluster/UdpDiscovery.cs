@@ -27,6 +27,7 @@ public sealed partial class UdpDiscovery : IAsyncDisposable
     private IReadOnlyList<IPEndPoint> _targets = [];
     private Func<Beacon>? _beacon;
     private Task _loops = Task.CompletedTask;
+    private int _disposed;
 
     public UdpDiscovery(DiscoveryOptions options, ClusterKey key, ILogger<UdpDiscovery> logger)
     {
@@ -59,8 +60,14 @@ public sealed partial class UdpDiscovery : IAsyncDisposable
         _loops = Task.WhenAll(Task.Run(ReceiveLoop), Task.Run(SendLoop));
     }
 
+    /// <summary>Stops sending and listening; called again when the container goes, which then does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _receiver.Dispose();
         _sender.Dispose();

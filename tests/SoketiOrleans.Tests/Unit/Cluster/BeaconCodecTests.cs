@@ -39,7 +39,7 @@ public sealed class BeaconCodecTests
 
         var datagram = new BeaconCodec(key).Encode(Joiner);
 
-        var json = """{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","p":"","t":1740830401000,"a":"0.0.0.0","r":21003,"c":21004,"s":21111,"m":null,"j":"5f0c2a4e-1b7d-4c36-9a8e-2d41f7a0c3b9","f":false}""";
+        var json = """{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","p":"","t":1740830401000,"a":"0.0.0.0","r":21003,"c":21004,"s":21111,"m":null,"j":"5f0c2a4e-1b7d-4c36-9a8e-2d41f7a0c3b9","f":false,"l":false}""";
         Assert.Equal(json, Encoding.UTF8.GetString(datagram.AsSpan(0, datagram.Length - ClusterKey.TagSize)));
         Assert.Equal(key.Signed(Encoding.UTF8.GetBytes(json)), datagram);
     }
@@ -146,5 +146,31 @@ public sealed class BeaconCodecTests
         var key = new ClusterKey("s3cret");
 
         Assert.Null(new BeaconCodec(key).Decode(key.Signed("null"u8)));
+    }
+
+    /// <summary>A signed datagram from a buggy or hostile sender that knows the secret (or where there is none) is still refused unless every field a node acts on is usable.</summary>
+    [Theory]
+    [InlineData("""{}""")]
+    [InlineData("""{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","t":1,"a":"127.0.0.2","r":1,"c":2,"s":3,"f":true}""")]
+    [InlineData("""{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","p":"","t":1,"r":1,"c":2,"s":3,"f":true}""")]
+    [InlineData("""{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","p":"","t":1,"a":"not-an-address","r":1,"c":2,"s":3,"f":true}""")]
+    [InlineData("""{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","p":"","t":1,"a":"127.0.0.2","r":70000,"c":2,"s":3,"f":true}""")]
+    [InlineData("""{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","p":"","t":1,"a":"127.0.0.2","r":1,"c":0,"s":3,"f":true}""")]
+    [InlineData("""{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","p":"","t":1,"a":"127.0.0.2","r":1,"c":2,"s":-3,"f":true}""")]
+    [InlineData("""{"n":"00000000-0000-0000-0000-000000000000","p":"","t":1,"a":"127.0.0.2","r":1,"c":2,"s":3,"f":true}""")]
+    public void A_signed_beacon_missing_a_field_or_with_one_out_of_range_decodes_to_null(string json)
+    {
+        var key = new ClusterKey("");
+        Assert.Null(new BeaconCodec(key).Decode(key.Signed(Encoding.UTF8.GetBytes(json))));
+    }
+
+    [Fact]
+    public void The_smallest_valid_beacon_decodes()
+    {
+        var key = new ClusterKey("");
+        var json = """{"n":"0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47","p":"","t":1,"a":"127.0.0.2","r":1,"c":2,"s":65535,"f":true}""";
+        Assert.Equal(
+            new Beacon(Guid.Parse("0d9b6e51-7f2c-4a18-b3d0-6c5e8f1a2b47"), "", 1, "127.0.0.2", 1, 2, 65535, null, null, true),
+            new BeaconCodec(key).Decode(key.Signed(Encoding.UTF8.GetBytes(json))));
     }
 }
