@@ -12,13 +12,17 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, int port, int siloPort, string pathPrefix)
+    private ServerProcess(Process process, int port, int siloPort, string pathPrefix, string address)
     {
         _process = process;
         Port = port;
         SiloPort = siloPort;
         PathPrefix = pathPrefix;
+        Address = address;
     }
+
+    /// <summary>Where clients reach it: loopback, or its address in an <see cref="IsolatedNetwork"/>.</summary>
+    public string Address { get; }
 
     public int Port { get; }
 
@@ -42,10 +46,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public Uri HttpUri => new($"http://127.0.0.1:{Port}");
+    public Uri HttpUri => new($"http://{Address}:{Port}");
 
     public Uri WebSocketUri(string appKey = "app-key", string query = "protocol=7&client=js&version=8.4.0") =>
-        new($"ws://127.0.0.1:{Port}{PathPrefix}/app/{appKey}?{query}");
+        new($"ws://{Address}:{Port}{PathPrefix}/app/{appKey}?{query}");
 
     /// <summary>Path of the built server (Silo) assembly, in the same configuration as these tests.</summary>
     public static string ServerAssembly
@@ -71,9 +75,15 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts and waits until <c>/ready</c> answers.</summary>
     /// <param name="environment">SOKETI_* variables; host, port and silo port are filled in unless given.</param>
-    public static async Task<ServerProcess> Start(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    public static Task<ServerProcess> Start(IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
+        Ready(Launch(environment, args));
+
+    /// <summary>Starts inside network namespace <paramref name="ns"/>, listening on every address there, and waits until it is ready at <paramref name="address"/>.</summary>
+    public static Task<ServerProcess> StartIn(string ns, string address, IReadOnlyDictionary<string, string> environment) =>
+        Ready(Launch(new Dictionary<string, string>(environment) { ["SOKETI_HOST"] = "0.0.0.0" }, [], ns, address));
+
+    private static async Task<ServerProcess> Ready(ServerProcess server)
     {
-        var server = Launch(environment, args);
         try
         {
             await server.WaitUntilReady();
@@ -87,7 +97,9 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts without waiting: for start-ups that are expected to fail.</summary>
-    public static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    public static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment = null, params string[] args) => Launch(environment, args, null, "127.0.0.1");
+
+    private static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment, string[] args, string? ns, string address)
     {
         var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
         // A given value is passed on as is (start-up tests give invalid ones on purpose); Port is then 0 unless it is a number.
@@ -97,7 +109,8 @@ public sealed class ServerProcess : IAsyncDisposable
         env.TryAdd("SOKETI_PORT", port.ToString());
         env.TryAdd("SOKETI_ORLEANS_SILO_PORT", siloPort.ToString());
 
-        var start = new ProcessStartInfo("dotnet")
+        // `ip netns exec` enters the namespace and execs the server in its place: the PID stays the server's.
+        var start = new ProcessStartInfo(ns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -105,6 +118,14 @@ public sealed class ServerProcess : IAsyncDisposable
             // Its own empty folder: the server reads a .env file from its working directory.
             WorkingDirectory = Directory.CreateTempSubdirectory("soketi-orleans-").FullName,
         };
+        if (ns is not null)
+        {
+            foreach (var arg in new[] { "netns", "exec", ns, "dotnet" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         start.ArgumentList.Add(ServerAssembly);
         foreach (var arg in args)
         {
@@ -122,7 +143,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var server = new ServerProcess(process, port, siloPort, env.GetValueOrDefault("SOKETI_PATH_PREFIX", ""));
+        var server = new ServerProcess(process, port, siloPort, env.GetValueOrDefault("SOKETI_PATH_PREFIX", ""), address);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
