@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: a Release build, the xunit suite (unit tests, grains on a
 # 2-silo TestCluster, wire tests against the real server binary, multi-process clusters in local
-# mode and in redis mode against real redis-server processes), then the end-to-end suite driving
+# mode, in redis mode against real redis-server processes and in cluster mode on loopback and in
+# network namespaces), then the end-to-end suite driving
 # the real binary with the npm packages pusher-js and pusher.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,6 +20,10 @@ fi
 # The redis mode's tests start their own redis-server processes (with redis-cli).
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   missing+=(redis-server)
+fi
+# The cluster mode's partition test cuts a node off in network namespaces of its own (iproute2's ip, as root).
+if ! command -v ip >/dev/null 2>&1; then
+  missing+=(iproute2)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update

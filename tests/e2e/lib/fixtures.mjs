@@ -3,7 +3,7 @@
 import { after, afterEach, before } from 'node:test';
 import { disconnectAll } from './pusher.mjs';
 import { startRedis } from './redis.mjs';
-import { startCluster, startServer } from './server.mjs';
+import { freePort, startCluster, startServer } from './server.mjs';
 
 const OUTPUT_TAIL_CHARS = 8_000;
 
@@ -88,6 +88,36 @@ export function useRedisCluster(options = {}) {
   return {
     get a() { return gateways()[0]; },
     get b() { return gateways()[1]; },
+    get servers() { return servers; },
+  };
+}
+
+/**
+ * A cluster mode cluster for the current file: `options.count` processes (default 3) that find each
+ * other by UDP discovery on loopback, set the way soketi's docs write it (unprefixed ADAPTER_DRIVER
+ * and CLUSTER_* variables). Each has its own loopback address 127.S.0.i as CLUSTER_HOST, so discovery
+ * goes to the loopback broadcast address; the discovery port is free and the cluster's own.
+ */
+export function useDiscoveryCluster(options = {}) {
+  const subnet = 1 + Math.floor(Math.random() * 250);
+  const servers = useServers(async () => {
+    const discoveryPort = String(await freePort());
+    const started = [];
+    try {
+      for (let i = 0; i < (options.count ?? 3); i++) {
+        started.push(await startServer({ ...options.env, ADAPTER_DRIVER: 'cluster', CLUSTER_HOST: `127.${subnet}.0.${i + 2}`, CLUSTER_PORT: discoveryPort }));
+      }
+      return started;
+    } catch (error) {
+      for (const server of started.reverse()) {
+        await server.stop();
+      }
+      throw error;
+    }
+  }, options);
+  return {
+    get a() { return servers[0]; },
+    get b() { return servers[1]; },
     get servers() { return servers; },
   };
 }
