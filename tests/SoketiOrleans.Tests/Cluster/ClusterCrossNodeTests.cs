@@ -1,4 +1,5 @@
 using SoketiOrleans.Tests.Wire;
+using Xunit.Abstractions;
 
 namespace SoketiOrleans.Tests.Cluster;
 
@@ -10,3 +11,12 @@ public sealed class BroadcastThreeNodeTests(BroadcastThreeNodeFixture fixture) :
 
 [Collection(nameof(BroadcastThreeNodes))]
 public sealed class BroadcastThreeNodeUserTests(BroadcastThreeNodeFixture fixture) : TwoNodeUserTests(fixture);
+
+public sealed class BroadcastThreeNodeWebhookTests(BroadcastThreeNodeWebhookFixture fixture) : WebhookTwoNodeTests(fixture), IClassFixture<BroadcastThreeNodeWebhookFixture>;
+
+public sealed class BroadcastThreeNodeWebhookCountTests(BroadcastThreeNodeWebhookCountFixture fixture) : WebhookCountTwoNodeTests(fixture), IClassFixture<BroadcastThreeNodeWebhookCountFixture>;
+
+public sealed class BroadcastThreeNodeQuotaTests(BroadcastQuotaFixture fixture) : QuotaTests(fixture), IClassFixture<BroadcastQuotaFixture>;
+
+public sealed class BroadcastThreeNodeRateLimitLeaseTests(BroadcastRateLimitLeaseFixture fixture, ITestOutputHelper output)
+    : RateLimitLeaseTests(fixture, output), IClassFixture<BroadcastRateLimitLeaseFixture>;
