@@ -39,7 +39,12 @@ public sealed partial class UdpDiscovery : IAsyncDisposable
         _sender.Bind(new IPEndPoint(options.Host, 0));
         if (options.Multicast is not null)
         {
+            // Out of cluster.hostname's interface, not the one the default route picks (there may be none).
             _sender.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, true);
+            if (!options.Host.Equals(IPAddress.Any))
+            {
+                _sender.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, options.Host.GetAddressBytes());
+            }
         }
     }
 

@@ -10,13 +10,11 @@ namespace SoketiOrleans.Tests.Cluster;
 /// </summary>
 public sealed class ClusterMembershipTests
 {
-    private readonly PusherSigner _signer = new();
-
     [Fact]
     public async Task Nodes_listed_by_unicast_address_are_one_server_for_presence_and_delivery()
     {
         await using var cluster = await LocalCluster.StartDiscovery(3, new DiscoveryNet { Unicast = true });
-        await AssertOneServer(cluster.Nodes);
+        await OneServer.Assert(cluster.Nodes);
     }
 
     [Fact]
@@ -31,7 +29,7 @@ public sealed class ClusterMembershipTests
 
         var restarted = await cluster.Add("full");
         Assert.Contains("Cluster: joined cluster ", restarted.Output, StringComparison.Ordinal);
-        await AssertOneServer(cluster.Nodes.Where(n => !n.HasExited).ToArray());
+        await OneServer.Assert(cluster.Nodes.Where(n => !n.HasExited).ToArray());
     }
 
     [Fact]
@@ -63,50 +61,6 @@ public sealed class ClusterMembershipTests
         }
 
         await AssertApart(cluster, [stray[0]]);
-    }
-
-    /// <summary>
-    /// A presence channel with a member on every node lists them all on every node, and an event
-    /// published through any node reaches the members on all of them.
-    /// </summary>
-    private async Task AssertOneServer(IReadOnlyList<ServerProcess> nodes)
-    {
-        var channel = $"presence-one-{Guid.NewGuid():N}";
-        var sockets = new List<RawPusherClient>();
-        try
-        {
-            for (var i = 0; i < nodes.Count; i++)
-            {
-                var socket = await RawPusherClient.Connect(nodes[i].WebSocketUri());
-                sockets.Add(socket);
-                await socket.SubscribePresence(_signer, channel, Member($"user{i}"));
-            }
-
-            var everyone = Enumerable.Range(0, nodes.Count).Select(i => $"user{i}").ToArray();
-            foreach (var node in nodes)
-            {
-                using var api = new PusherApi(node.HttpUri);
-                Assert.Equal(everyone, await PresenceUsers(api, channel));
-            }
-
-            for (var from = 0; from < nodes.Count; from++)
-            {
-                using var api = new PusherApi(nodes[from].HttpUri);
-                ApiAssert.IsOk(await api.Trigger(channel, "hello", $"from {from}"));
-                foreach (var socket in sockets)
-                {
-                    var frame = await socket.WaitFor("hello", channel);
-                    Assert.Equal($"from {from}", frame.GetProperty("data").GetString());
-                }
-            }
-        }
-        finally
-        {
-            foreach (var socket in sockets)
-            {
-                await socket.DisposeAsync();
-            }
-        }
     }
 
     /// <summary>

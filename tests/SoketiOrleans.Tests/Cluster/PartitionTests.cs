@@ -24,8 +24,7 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         var addresses = "[" + string.Join(",", Enumerable.Range(0, 3).Select(i => $"\"{_network.ClusterAddress(i)}\"")) + "]";
         for (var i = 0; i < 3; i++)
         {
-            await _network.AddNode(i);
-            _nodes.Add(await ServerProcess.StartIn(_network.Namespace(i), _network.ClientAddress(i), new Dictionary<string, string>
+            _nodes.Add(await _network.StartNode(i, new Dictionary<string, string>
             {
                 ["SOKETI_ADAPTER_DRIVER"] = "cluster",
                 ["SOKETI_CLUSTER_HOST"] = _network.ClusterAddress(i),

@@ -66,6 +66,13 @@ public sealed class IsolatedNetwork : IAsyncDisposable
         await Ip("-n", ns, "link", "set", $"so{_id}d{node}", "up");
     }
 
+    /// <summary>Creates node <paramref name="node"/> and starts a server in it whose clients connect on its client address.</summary>
+    public async Task<ServerProcess> StartNode(int node, IReadOnlyDictionary<string, string> environment)
+    {
+        await AddNode(node);
+        return await ServerProcess.StartIn(Namespace(node), ClientAddress(node), environment);
+    }
+
     /// <summary>Drops every packet between node <paramref name="node"/> and the other nodes.</summary>
     public Task Cut(int node) => Ip("-n", Hub, "link", "set", HubSide(node), "down");
 
