@@ -25,22 +25,30 @@ internal static class Ports
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <returns>One message per given port that cannot be bound; empty when all can.</returns>
+    /// <returns>One message per given port that cannot be bound, or per address this machine does not have; empty when all can.</returns>
     public static IReadOnlyList<string> Busy(SoketiOptions options)
     {
-        var address = ListenAddress(options.Host);
-        var given = new List<(int Port, string Variable)> { (options.Port, "SOKETI_PORT") };
+        // In cluster mode the silo listens on the cluster's address, not on the clients' one.
+        var clusterHost = options.Discovery?.Host;
+        if (clusterHost is not null && !CanBind(clusterHost, 0))
+        {
+            return [$"cluster.hostname (SOKETI_CLUSTER_HOST): {clusterHost} is not an address of this machine; set it to one of its addresses, or 0.0.0.0"];
+        }
+
+        var given = new List<(int Port, string Variable, IPAddress Address, string Host)> { (options.Port, "SOKETI_PORT", ListenAddress(options.Host), options.Host) };
         if (options.Role != ServerRole.Server)
         {
-            given.Add((options.Orleans.SiloPort, "SOKETI_ORLEANS_SILO_PORT"));
+            given.Add(clusterHost is null
+                ? (options.Orleans.SiloPort, "SOKETI_ORLEANS_SILO_PORT", ListenAddress(options.Host), options.Host)
+                : (options.Orleans.SiloPort, "SOKETI_ORLEANS_SILO_PORT", clusterHost, clusterHost.ToString()));
             if (options.Redis is not null)
             {
-                given.Add((options.Orleans.GatewayPort, "SOKETI_ORLEANS_GATEWAY_PORT"));
+                given.Add((options.Orleans.GatewayPort, "SOKETI_ORLEANS_GATEWAY_PORT", ListenAddress(options.Host), options.Host));
             }
         }
 
-        return given.Where(p => p.Port != 0 && !CanBind(address, p.Port))
-            .Select(p => $"Port {p.Port} ({p.Variable}) is already in use on {options.Host}; stop what holds it or choose another port")
+        return given.Where(p => p.Port != 0 && !CanBind(p.Address, p.Port))
+            .Select(p => $"Port {p.Port} ({p.Variable}) is already in use on {p.Host}; stop what holds it or choose another port")
             .ToArray();
     }
 

@@ -11,13 +11,6 @@ namespace SoketiOrleans.Tests.Cluster;
 public sealed class ClusterMembershipTests
 {
     [Fact]
-    public async Task Nodes_listed_by_unicast_address_are_one_server_for_presence_and_delivery()
-    {
-        await using var cluster = await LocalCluster.StartDiscovery(3, new DiscoveryNet { Unicast = true });
-        await OneServer.Assert(cluster.Nodes);
-    }
-
-    [Fact]
     public async Task A_killed_node_started_again_rejoins_and_its_new_sockets_count()
     {
         await using var cluster = await LocalCluster.StartDiscovery(3, new DiscoveryNet());

@@ -18,11 +18,14 @@ public sealed class ClusterFollowerDeathTests(ITestOutputHelper output) : Proces
     }
 }
 
-/// <summary><c>cluster</c> mode: the Raft leader dies; the two followers elect a new one and serve on.</summary>
+/// <summary>
+/// <c>cluster</c> mode, nodes listed by unicast address: the Raft leader dies; the two followers
+/// elect a new one and serve on.
+/// </summary>
 public sealed class ClusterLeaderDeathTests(ITestOutputHelper output) : ProcessDeathTests(output)
 {
     protected override Task<LocalCluster> Start(IReadOnlyDictionary<string, string> environment) =>
-        LocalCluster.StartDiscovery(3, new DiscoveryNet(), environment);
+        LocalCluster.StartDiscovery(3, new DiscoveryNet { Unicast = true }, environment);
 
     protected override async Task<(ServerProcess A, ServerProcess B, ServerProcess C)> Roles(LocalCluster cluster)
     {

@@ -86,21 +86,32 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    /// <summary><paramref name="count"/> <c>cluster</c> mode processes on <paramref name="net"/>, started one after the other.</summary>
+    /// <summary>
+    /// <paramref name="count"/> <c>cluster</c> mode processes on <paramref name="net"/>: the first
+    /// founds the cluster, then the others start together and join it.
+    /// </summary>
     public static async Task<LocalCluster> StartDiscovery(int count, DiscoveryNet net, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var cluster = new LocalCluster([], [], null, environment ?? new Dictionary<string, string>(), args, net);
+        var joining = new List<Task<ServerProcess>>();
         try
         {
-            for (var i = 0; i < count; i++)
+            await cluster.Add("full");
+            joining.AddRange(Enumerable.Range(1, count - 1).Select(i => ServerProcess.Start(cluster.DiscoveryEnvironment(i, "full"), args)));
+            foreach (var node in await Task.WhenAll(joining))
             {
-                await cluster.Add("full");
+                cluster.Started(node, "full");
             }
 
             return cluster;
         }
         catch
         {
+            foreach (var started in joining.Where(t => t.IsCompletedSuccessfully))
+            {
+                cluster.Started(started.Result, "full");
+            }
+
             await cluster.DisposeAsync();
             throw;
         }
@@ -112,20 +123,12 @@ public sealed class LocalCluster : IAsyncDisposable
     /// </summary>
     public async Task<ServerProcess> Add(string role)
     {
-        var env = new Dictionary<string, string>(_environment) { ["SOKETI_MODE"] = role };
-        if (Net is not null)
-        {
-            foreach (var (key, value) in Net.Environment(_nodes.Count))
-            {
-                env.TryAdd(key, value);
-            }
-        }
-        else if (Redis is null)
+        if (Net is null && Redis is null)
         {
             throw new InvalidOperationException("Processes are added at runtime in redis and cluster mode only");
         }
 
-        var node = await ServerProcess.Start(env, _args);
+        var node = await ServerProcess.Start(DiscoveryEnvironment(_nodes.Count, role), _args);
         Started(node, role);
         return node;
     }
@@ -170,6 +173,18 @@ public sealed class LocalCluster : IAsyncDisposable
 
         var line = output[(at + marker.Length)..].Split('\n')[0].Trim();
         return (line.Split(' ')[0], line.EndsWith("(this node)", StringComparison.Ordinal));
+    }
+
+    /// <summary>The variables of the process in <paramref name="role"/> that takes address <paramref name="index"/> of a <c>cluster</c> mode network (any mode's variables otherwise).</summary>
+    private Dictionary<string, string> DiscoveryEnvironment(int index, string role)
+    {
+        var env = new Dictionary<string, string>(_environment) { ["SOKETI_MODE"] = role };
+        foreach (var (key, value) in Net?.Environment(index) ?? [])
+        {
+            env.TryAdd(key, value);
+        }
+
+        return env;
     }
 
     private void Started(ServerProcess node, string role)
