@@ -29,9 +29,13 @@ public sealed class ClusterMembershipTests
     public async Task Clusters_with_another_port_or_prefix_on_one_host_stay_apart()
     {
         var net = new DiscoveryNet();
-        await using var cluster = await LocalCluster.StartDiscovery(2, net);
-        await using var otherPrefix = await LocalCluster.StartDiscovery(1, net with { Prefix = "other-", Subnet = net.Subnet + 100 });
-        await using var otherPort = await LocalCluster.StartDiscovery(1, net with { Port = FreePort.Next(), Subnet = net.Subnet + 50 });
+        var started = await LocalCluster.StartAll(
+            LocalCluster.StartDiscovery(2, net),
+            LocalCluster.StartDiscovery(1, net with { Prefix = "other-", Subnet = net.Subnet + 100 }),
+            LocalCluster.StartDiscovery(1, net with { Port = FreePort.Next(), Subnet = net.Subnet + 50 }));
+        await using var cluster = started[0];
+        await using var otherPrefix = started[1];
+        await using var otherPort = started[2];
 
         Assert.Contains("Cluster: founded cluster ", otherPrefix[0].Output, StringComparison.Ordinal);
         Assert.Contains("Cluster: founded cluster ", otherPort[0].Output, StringComparison.Ordinal);
@@ -42,8 +46,11 @@ public sealed class ClusterMembershipTests
     public async Task A_node_with_another_secret_is_ignored_and_serves_alone()
     {
         var net = new DiscoveryNet { Secret = "right-secret" };
-        await using var cluster = await LocalCluster.StartDiscovery(2, net);
-        await using var stray = await LocalCluster.StartDiscovery(1, net with { Secret = "wrong-secret", Subnet = net.Subnet + 100 });
+        var started = await LocalCluster.StartAll(
+            LocalCluster.StartDiscovery(2, net),
+            LocalCluster.StartDiscovery(1, net with { Secret = "wrong-secret", Subnet = net.Subnet + 100 }));
+        await using var cluster = started[0];
+        await using var stray = started[1];
 
         Assert.Contains("Cluster: founded cluster ", stray[0].Output, StringComparison.Ordinal);
         foreach (var node in cluster.Nodes)

@@ -73,6 +73,20 @@ public sealed class IsolatedNetwork : IAsyncDisposable
         return await ServerProcess.StartIn(Namespace(node), ClientAddress(node), environment);
     }
 
+    /// <summary>
+    /// Sets the hosts file node <paramref name="node"/>'s processes resolve names with (iproute2
+    /// mounts <c>/etc/netns/NAME/hosts</c> over <c>/etc/hosts</c> for them, and its <c>resolv.conf</c>). Written before the node
+    /// starts, then rewritten in place: the process sees every later version.
+    /// </summary>
+    public async Task Hosts(int node, params string[] entries)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine("/etc/netns", Namespace(node)));
+        await File.WriteAllLinesAsync(Path.Combine(folder.FullName, "hosts"), ["127.0.0.1 localhost", .. entries]);
+
+        // A name not in the file is looked up on the namespace's own loopback, where nothing answers: never outside.
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "resolv.conf"), "nameserver 127.0.0.1\n");
+    }
+
     /// <summary>Drops every packet between node <paramref name="node"/> and the other nodes.</summary>
     public Task Cut(int node) => Ip("-n", Hub, "link", "set", HubSide(node), "down");
 
@@ -84,6 +98,11 @@ public sealed class IsolatedNetwork : IAsyncDisposable
         {
             await IpIgnoringErrors("link", "del", ClientSide(node));
             await IpIgnoringErrors("netns", "del", Namespace(node));
+            var hosts = Path.Combine("/etc/netns", Namespace(node));
+            if (Directory.Exists(hosts))
+            {
+                Directory.Delete(hosts, recursive: true);
+            }
         }
 
         await IpIgnoringErrors("netns", "del", Hub);

@@ -117,6 +117,24 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts several clusters at once; if one fails to start, the others are stopped too.</summary>
+    public static async Task<LocalCluster[]> StartAll(params Task<LocalCluster>[] starting)
+    {
+        try
+        {
+            return await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
     /// <summary>
     /// Starts one more process, in <paramref name="role"/>, and waits until it is ready: in <c>redis</c>
     /// mode against the cluster's Redis, in <c>cluster</c> mode at the next address of its network.
