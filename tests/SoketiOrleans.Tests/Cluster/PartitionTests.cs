@@ -12,42 +12,37 @@ namespace SoketiOrleans.Tests.Cluster;
 /// membership change, and rejoins the two when the partition heals. There are never two clusters
 /// accepting clients.
 /// </summary>
-public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class PartitionTests(ITestOutputHelper output) : NamespacedNodes
 {
     private readonly PusherSigner _signer = new();
-    private readonly List<ServerProcess> _nodes = [];
-    private IsolatedNetwork _network = null!;
-
-    public async Task InitializeAsync()
-    {
-        _network = await IsolatedNetwork.Create();
-        var addresses = "[" + string.Join(",", Enumerable.Range(0, 3).Select(i => $"\"{_network.ClusterAddress(i)}\"")) + "]";
-        for (var i = 0; i < 3; i++)
-        {
-            _nodes.Add(await _network.StartNode(i, new Dictionary<string, string>
-            {
-                ["SOKETI_ADAPTER_DRIVER"] = "cluster",
-                ["SOKETI_CLUSTER_HOST"] = _network.ClusterAddress(i),
-                ["SOKETI_CLUSTER_UNICAST_ADDRESSES"] = addresses,
-            }));
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _network.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_cut_off_leader_stops_serving_the_majority_serves_on_and_the_leader_rejoins_after_the_split()
     {
-        var cluster = await LeaderAndFollowers();
-        var (cut, left, right) = (cluster.Leader, cluster.Followers[0], cluster.Followers[1]);
+        try
+        {
+            await SplitAndHeal();
+        }
+        catch
+        {
+            foreach (var node in Nodes)
+            {
+                output.WriteLine($"--- node at {node.Address}:\n{node.Output}");
+            }
+
+            throw;
+        }
+    }
+
+    private async Task SplitAndHeal()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Start(i, Unicast(3));
+        }
+
+        var cut = await RaftLeader.Among(Nodes);
+        var (left, right) = (Nodes.First(n => n != cut), Nodes.Last(n => n != cut));
         var channel = $"presence-split-{Guid.NewGuid():N}";
         await using var onCut = await RawPusherClient.Connect(cut.WebSocketUri());
         await using var onLeft = await RawPusherClient.Connect(left.WebSocketUri());
@@ -60,8 +55,9 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         using var leftApi = new PusherApi(left.HttpUri);
         Assert.Equal(["cut", "left", "right"], await PresenceUsers(leftApi, channel));
 
+        var founded = AllMatches(cut.Output, "Cluster: founded cluster ").Length;
         var sinceCut = Stopwatch.StartNew();
-        await _network.Cut(_nodes.IndexOf(cut));
+        await Network.Cut(Nodes.IndexOf(cut));
 
         // The cut-off node stops serving, as at a SIGTERM, and says why.
         Assert.Equal(Frames.ShuttingDown, (await onCut.WaitFor("pusher:error", timeout: TimeSpan.FromSeconds(20))).GetRawText());
@@ -83,13 +79,13 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.Get(() => Task.FromResult(cut.Output), o => o.Contains("having been a member of a cluster, it only joins one", StringComparison.Ordinal),
             "the cut-off node waiting to rejoin", TimeSpan.FromSeconds(30));
         await Assert.ThrowsAnyAsync<Exception>(() => RawPusherClient.Connect(cut.WebSocketUri()));
-        Assert.Single(AllMatches(cut.Output, "Cluster: founded cluster "));
+        Assert.Equal(founded, AllMatches(cut.Output, "Cluster: founded cluster ").Length);
 
-        await _network.Heal(_nodes.IndexOf(cut));
+        await Network.Heal(Nodes.IndexOf(cut));
         var sinceHeal = Stopwatch.StartNew();
         await cut.WaitUntilReady();
         var rejoined = sinceHeal.Elapsed;
-        Assert.Single(AllMatches(cut.Output, "Cluster: founded cluster "));
+        Assert.Equal(founded, AllMatches(cut.Output, "Cluster: founded cluster ").Length);
         Assert.Contains("Cluster: joined cluster ", cut.Output, StringComparison.Ordinal);
 
         await using var back = await RawPusherClient.Connect(cut.WebSocketUri());
@@ -104,16 +100,6 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
             await stayed.ExpectPong(); // connected all along
         }
         output.WriteLine($"cut-off node stopped serving {stoppedServing.TotalSeconds:F1} s after the cut; members exact on the majority {membersExact.TotalSeconds:F1} s after it; serving again {rejoined.TotalSeconds:F1} s after the heal");
-    }
-
-    private async Task<(ServerProcess Leader, ServerProcess[] Followers)> LeaderAndFollowers()
-    {
-        var leaderLine = await Eventually.Get(
-            () => Task.FromResult(_nodes.Select(n => AllMatches(n.Output, "Cluster: the leader is ").LastOrDefault()).ToArray()),
-            lines => lines.All(l => l is not null) && lines.Count(l => l!.EndsWith("(this node)", StringComparison.Ordinal)) == 1,
-            "one Raft leader named by every node", TimeSpan.FromSeconds(20));
-        var leader = _nodes[Array.FindIndex(leaderLine, l => l!.EndsWith("(this node)", StringComparison.Ordinal))];
-        return (leader, _nodes.Where(n => n != leader).ToArray());
     }
 
     private static string MemberEvent(System.Text.Json.JsonElement frame) => $"{Event(frame)[("pusher_internal:".Length)..]}:{MemberId(frame)}";

@@ -35,8 +35,6 @@ public sealed record DiscoveryNet
             ["SOKETI_CLUSTER_HOST"] = Address(node),
             ["SOKETI_CLUSTER_PORT"] = Port.ToString(),
             ["SOKETI_CLUSTER_PREFIX"] = Prefix,
-            // The founder starts alone (see LocalCluster.StartDiscovery): it need not listen 2 s for others.
-            ["SOKETI_CLUSTER_MASTER_TIMEOUT"] = "500",
         };
         if (Secret.Length > 0)
         {

@@ -166,32 +166,8 @@ public sealed class LocalCluster : IAsyncDisposable
             $"the silo on port {node.SiloPort} declared dead", TimeSpan.FromSeconds(20));
     }
 
-    /// <summary>
-    /// The <c>cluster</c> mode process that leads Raft now: the one whose latest leader line names
-    /// itself, once every other running process's latest leader line names the same endpoint.
-    /// </summary>
-    public async Task<ServerProcess> Leader()
-    {
-        var running = _nodes.Where(n => !n.HasExited).ToArray();
-        var leaders = await Eventually.Get(
-            () => Task.FromResult(running.Select(n => LatestLeaderLine(n.Output)).ToArray()),
-            lines => lines.All(l => l is not null) && lines.Select(l => l!.Value.Leader).Distinct().Count() == 1 && lines.Count(l => l!.Value.Self) == 1,
-            "every process naming the same Raft leader", TimeSpan.FromSeconds(20));
-        return running[Array.FindIndex(leaders, l => l!.Value.Self)];
-    }
-
-    private static (string Leader, bool Self)? LatestLeaderLine(string output)
-    {
-        const string marker = "Cluster: the leader is ";
-        var at = output.LastIndexOf(marker, StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var line = output[(at + marker.Length)..].Split('\n')[0].Trim();
-        return (line.Split(' ')[0], line.EndsWith("(this node)", StringComparison.Ordinal));
-    }
+    /// <summary>The <c>cluster</c> mode process that leads Raft now (see <see cref="RaftLeader"/>).</summary>
+    public Task<ServerProcess> Leader() => RaftLeader.Among(_nodes.Where(n => !n.HasExited).ToArray());
 
     /// <summary>The variables of the process in <paramref name="role"/> that takes address <paramref name="index"/> of a <c>cluster</c> mode network (any mode's variables otherwise).</summary>
     private Dictionary<string, string> DiscoveryEnvironment(int index, string role)
