@@ -31,8 +31,8 @@ public sealed class ClusterMembershipTests
         var net = new DiscoveryNet();
         var started = await LocalCluster.StartAll(
             LocalCluster.StartDiscovery(2, net),
-            LocalCluster.StartDiscovery(1, net with { Prefix = "other-", Subnet = net.Subnet + 100 }),
-            LocalCluster.StartDiscovery(1, net with { Port = FreePort.Next(), Subnet = net.Subnet + 50 }));
+            LocalCluster.StartDiscovery(1, net.Elsewhere() with { Prefix = "other-" }),
+            LocalCluster.StartDiscovery(1, net.Elsewhere() with { Port = FreePort.Next() }));
         await using var cluster = started[0];
         await using var otherPrefix = started[1];
         await using var otherPort = started[2];
@@ -48,7 +48,7 @@ public sealed class ClusterMembershipTests
         var net = new DiscoveryNet { Secret = "right-secret" };
         var started = await LocalCluster.StartAll(
             LocalCluster.StartDiscovery(2, net),
-            LocalCluster.StartDiscovery(1, net with { Secret = "wrong-secret", Subnet = net.Subnet + 100 }));
+            LocalCluster.StartDiscovery(1, net.Elsewhere() with { Secret = "wrong-secret" }));
         await using var cluster = started[0];
         await using var stray = started[1];
 

@@ -14,7 +14,7 @@ public sealed record DiscoveryNet
 
     private static int s_lastSubnet = Random.Shared.Next(10, 200);
 
-    public int Subnet { get; init; } = Interlocked.Increment(ref s_lastSubnet) % 250 + 1;
+    public int Subnet { get; init; } = NextSubnet();
 
     public int Port { get; init; } = FreePort.Next();
 
@@ -25,6 +25,11 @@ public sealed record DiscoveryNet
     public bool Unicast { get; init; }
 
     public string Address(int node) => $"127.{Subnet}.0.{node + 2}";
+
+    /// <summary>The same settings for nodes on addresses of their own (another cluster's, unless the settings keep them apart).</summary>
+    public DiscoveryNet Elsewhere() => this with { Subnet = NextSubnet() };
+
+    private static int NextSubnet() => Interlocked.Increment(ref s_lastSubnet) % 250 + 1;
 
     /// <summary>The variables of the node that takes address <paramref name="node"/>.</summary>
     public Dictionary<string, string> Environment(int node)
