@@ -183,19 +183,23 @@ internal sealed partial class ClusterFormation(
         peers.Where(p => p.Beacon.MayFound && p.Beacon.Cluster is null)
             .All(p => (p.Beacon.StartedAt, p.Beacon.Node).CompareTo((node.StartedAt, node.Id)) > 0);
 
+    /// <summary>Adds the nodes asking to join. Whatever fails (DotNext's timeouts, an unreachable joiner, a change under way) is tried again at the next review.</summary>
     private async Task Add(IReadOnlyCollection<DiscoveredPeer> peers, CancellationToken token)
     {
         var members = raft.Members.ToHashSet();
         foreach (var joiner in peers.Where(p => p.Beacon.Joining == _cluster && !members.Contains(p.RaftEndPoint)))
         {
+            // A joiner that stops answering mid catch-up must not hold up the next review (removals, the majority check).
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(token);
+            patience.CancelAfter(2 * options.NodeTimeout);
             try
             {
-                if (await raft.Add(joiner.RaftEndPoint, token))
+                if (await raft.Add(joiner.RaftEndPoint, patience.Token))
                 {
                     LogAdded(logger, joiner.RaftEndPoint);
                 }
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException && !token.IsCancellationRequested)
+            catch (Exception e) when (!token.IsCancellationRequested)
             {
                 LogAddFailed(logger, joiner.RaftEndPoint, e.Message);
             }
@@ -219,15 +223,17 @@ internal sealed partial class ClusterFormation(
                 continue;
             }
 
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(token);
+            patience.CancelAfter(2 * options.NodeTimeout);
             try
             {
-                if (await raft.Remove(member, token))
+                if (await raft.Remove(member, patience.Token))
                 {
                     _membersSince.Remove(member);
                     LogRemoved(logger, member, dead.Contains(name) ? "its silo is dead" : "it never started a silo and is not heard");
                 }
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException && !token.IsCancellationRequested)
+            catch (Exception e) when (!token.IsCancellationRequested)
             {
                 LogRemoveFailed(logger, member, e.Message);
             }
