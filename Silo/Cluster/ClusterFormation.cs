@@ -262,8 +262,8 @@ internal sealed partial class ClusterFormation(
             }
             else
             {
-                left = raft.Leader is IPEndPoint leader && discovery.Peers.FirstOrDefault(p => p.RaftEndPoint.Equals(leader)) is { } peer
-                    && await channel.Send(peer.CommandEndPoint, LeaderChannel.Request.Leave, System.Text.Encoding.UTF8.GetBytes(node.RaftEndPoint.ToString()), patience.Token)
+                left = discovery.CommandEndPointOf(raft.Leader) is { } leader
+                    && await channel.Send(leader, LeaderChannel.Request.Leave, System.Text.Encoding.UTF8.GetBytes(node.RaftEndPoint.ToString()), patience.Token)
                     == LeaderChannel.Answer.Done;
             }
 

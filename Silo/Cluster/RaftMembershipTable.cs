@@ -91,7 +91,7 @@ internal sealed class RaftMembershipTable(ClusterFormation formation, RaftNode r
                         // Lost the leadership meanwhile: the write goes to the next leader.
                     }
                 }
-                else if (LeaderCommandPort() is { } leader)
+                else if (discovery.CommandEndPointOf(raft.Leader) is { } leader)
                 {
                     body ??= channel.Serialize(command);
                     try
@@ -118,9 +118,4 @@ internal sealed class RaftMembershipTable(ClusterFormation formation, RaftNode r
             throw new TimeoutException("The membership table cannot be written: no majority of the cluster's nodes is reachable.");
         }
     }
-
-    private IPEndPoint? LeaderCommandPort() =>
-        raft.Leader is IPEndPoint leader
-            ? discovery.Peers.FirstOrDefault(p => p.RaftEndPoint.Equals(leader))?.CommandEndPoint
-            : null;
 }

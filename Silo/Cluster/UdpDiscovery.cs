@@ -58,6 +58,10 @@ public sealed partial class UdpDiscovery : IAsyncDisposable
         }
     }
 
+    /// <summary>The command port of the node whose Raft endpoint is <paramref name="raftEndPoint"/> (the leader's, for writes), if it is heard.</summary>
+    public IPEndPoint? CommandEndPointOf(EndPoint? raftEndPoint) =>
+        raftEndPoint is null ? null : Peers.FirstOrDefault(p => p.RaftEndPoint.Equals(raftEndPoint))?.CommandEndPoint;
+
     /// <summary>Starts sending <paramref name="beacon"/>'s current value and listening.</summary>
     public void Start(Func<Beacon> beacon)
     {
