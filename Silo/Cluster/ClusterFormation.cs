@@ -8,7 +8,7 @@ namespace SoketiOrleans.Silo.Cluster;
 /// leader adds it); when none is heard within <c>cluster.masterTimeout</c>, the oldest node that may
 /// found one does, and the others join it. The leader adds the nodes that ask and removes those whose
 /// silo the cluster declared dead (or that never got a silo and went silent). A node that loses
-/// the majority for <c>cluster.nodeTimeout</c> stops serving and rejoins once it hears the cluster.
+/// the majority for twice <c>cluster.nodeTimeout</c> stops serving and rejoins once it hears the cluster.
 /// </summary>
 internal sealed partial class ClusterFormation(
     ClusterNode node,
@@ -134,9 +134,12 @@ internal sealed partial class ClusterFormation(
             if (raft.Leader is null)
             {
                 leaderlessSince ??= Environment.TickCount64;
-                if (Environment.TickCount64 - leaderlessSince > options.NodeTimeout.TotalMilliseconds)
+                // Twice the node timeout: an election after a leader's loss can take a few rounds on a
+                // busy machine (seen at 2 s), and a node of the majority must not give up during it.
+                var patience = 2 * options.NodeTimeout.TotalMilliseconds;
+                if (Environment.TickCount64 - leaderlessSince > patience)
                 {
-                    LogLostMajority(logger, raft.Members.Count, options.NodeTimeout.TotalMilliseconds);
+                    LogLostMajority(logger, raft.Members.Count, patience);
                     End("no majority of the cluster's nodes is reachable");
                     return;
                 }
