@@ -142,6 +142,10 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        // What the server keeps in temporary files (cluster mode's Raft log) goes with the folder,
+        // also when the test killed the server before it could clean up.
+        start.Environment.TryAdd("TMPDIR", Directory.CreateDirectory(Path.Combine(start.WorkingDirectory, "tmp")).FullName);
+
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(process, port, siloPort, env.GetValueOrDefault("SOKETI_PATH_PREFIX", ""), address);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);

@@ -48,6 +48,8 @@ export async function startServer(env = {}) {
       SOKETI_DEFAULT_APP_ID: APP.id,
       SOKETI_DEFAULT_APP_KEY: APP.key,
       SOKETI_DEFAULT_APP_SECRET: APP.secret,
+      // Temporary files (cluster mode's Raft log) go with the folder, also after a kill.
+      TMPDIR: cwd,
       ...env,
     },
   });
