@@ -1,0 +1,21 @@
+namespace SoketiOrleans.Bench.Scenarios;
+
+public static class Catalog
+{
+    public static IReadOnlyList<Scenario> All { get; } =
+    [
+        new("connections", [Connections.Count, Connections.Concurrency], Connections.RunAsync),
+        new("fanout", [FanOut.Subscribers, Publishers.Count], FanOut.RunAsync),
+        new("channels", [Channels.Count, Publishers.Count], Channels.RunAsync),
+        new("presence", [Presence.Clients, Presence.Channels], Presence.RunAsync),
+        new("client-events", [ClientEvents.Pairs], ClientEvents.RunAsync),
+    ];
+
+    public static Scenario Find(string name) =>
+        All.FirstOrDefault(s => s.Name == name)
+        ?? throw new UsageException($"unknown scenario '{name}'; known: {string.Join(", ", All.Select(s => s.Name))}");
+
+    /// <summary><c>all</c> or a comma-separated list of names.</summary>
+    public static IReadOnlyList<Scenario> Select(string list) =>
+        list == "all" ? All : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Find).ToList();
+}

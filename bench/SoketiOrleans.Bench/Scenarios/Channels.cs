@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using SoketiOrleans.Bench.Frames;
+
+namespace SoketiOrleans.Bench.Scenarios;
+
+/// <summary>
+/// Many channels with one subscriber each, fed by full batches: the per-channel routing cost rather than
+/// the broadcast cost.
+/// </summary>
+public static class Channels
+{
+    public static readonly SizeOption Count = new("channels", 2000, 200);
+
+    // The HTTP API's batch limit.
+    private const int BatchSize = 10;
+
+    public static async Task<Result> RunAsync(RunContext context, ScenarioSizes sizes)
+    {
+        var channels = sizes[Count];
+        using var window = context.NewWindow();
+        var deliveries = new Deliveries(window, context.Errors);
+        var sockets = await Sockets.OpenAsync(
+            context, Enumerable.Range(0, channels), _ => deliveries.OnFrame,
+            (i, c) => c.SubscribeAsync(OutgoingFrames.Subscribe(ChannelName(i))));
+
+        long next = 0;
+        var measuring = window.RunAsync();
+        await Publishers.RunAsync(sizes[Publishers.Count], window, () =>
+        {
+            var first = (Interlocked.Add(ref next, BatchSize) - BatchSize) % channels;
+            return context.Api.TriggerBatchAsync(Batch(first, channels, Stopwatch.GetTimestamp()));
+        });
+        var usage = await measuring;
+        await Sockets.CloseAsync(sockets);
+
+        return new Result("channels")
+            .Rate("events_per_s", deliveries.Count, usage.Wall)
+            .Percentiles("", deliveries.Latencies)
+            .Cpu(usage);
+    }
+
+    private static string ChannelName(long index) => $"bench-ch-{index}";
+
+    /// <summary>One event to each of <see cref="BatchSize"/> consecutive channels, wrapping round.</summary>
+    private static byte[] Batch(long first, int channels, long timestamp)
+    {
+        var data = timestamp.ToString(CultureInfo.InvariantCulture);
+        return OutgoingFrames.JsonObject(w =>
+        {
+            w.WriteStartArray("batch");
+            for (var k = 0; k < BatchSize; k++)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", "e");
+                w.WriteString("channel", ChannelName((first + k) % channels));
+                w.WriteString("data", data);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+}

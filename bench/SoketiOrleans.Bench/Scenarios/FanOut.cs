@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using SoketiOrleans.Bench.Frames;
+
+namespace SoketiOrleans.Bench.Scenarios;
+
+/// <summary>Many subscribers on one public channel, fed by HTTP publishers: the server's broadcast cost.</summary>
+public static class FanOut
+{
+    public static readonly SizeOption Subscribers = new("subscribers", 1000, 100);
+
+    private const string Channel = "bench-fanout";
+
+    public static async Task<Result> RunAsync(RunContext context, ScenarioSizes sizes)
+    {
+        using var window = context.NewWindow();
+        var deliveries = new Deliveries(window, context.Errors);
+        var subscribe = OutgoingFrames.Subscribe(Channel);
+        var sockets = await Sockets.OpenAsync(
+            context, Enumerable.Range(0, sizes[Subscribers]), _ => deliveries.OnFrame, (_, c) => c.SubscribeAsync(subscribe));
+
+        var body = new TimestampedBytes($$"""{"name":"e","channels":["{{Channel}}"],"data":"TIMESTAMP"}""");
+        var measuring = window.RunAsync();
+        var published = await Publishers.RunAsync(
+            sizes[Publishers.Count], window, () => context.Api.TriggerAsync(body.With(Stopwatch.GetTimestamp())));
+        var usage = await measuring;
+        await Sockets.CloseAsync(sockets);
+
+        return new Result("fanout")
+            .Rate("deliveries_per_s", deliveries.Count, usage.Wall)
+            .Rate("publishes_per_s", published, usage.Wall)
+            .Percentiles("", deliveries.Latencies)
+            .Cpu(usage);
+    }
+}
