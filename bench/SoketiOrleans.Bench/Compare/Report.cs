@@ -31,7 +31,7 @@ public static class Report
             {
                 var medianA = Median(ofScenario, a, key);
                 var medianB = Median(ofScenario, b, key);
-                var ratio = medianA is > 0 && medianB is { } vb ? Format(vb / medianA.Value, 2) : "–";
+                var ratio = medianA is > 0 && medianB is { } vb ? (vb / medianA.Value).ToString("F2", CultureInfo.InvariantCulture) : "–";
                 var marker = LowerIsBetter(key) ? " ↓" : "";
                 text.AppendLine($"| {scenario.Name} {key}{marker} | {Format(medianA)} | {Format(medianB)} | {ratio} | {saturation} |");
             }
@@ -74,10 +74,8 @@ public static class Report
     private static string Format(double? value) => value switch
     {
         null => "–",
-        >= 100 => value.Value.ToString("N0", CultureInfo.InvariantCulture),
-        _ => Format(value.Value, 3),
+        >= 1000 => value.Value.ToString("N0", CultureInfo.InvariantCulture),
+        >= 100 => value.Value.ToString("F1", CultureInfo.InvariantCulture),
+        _ => Math.Round(value.Value, 3).ToString(CultureInfo.InvariantCulture),
     };
-
-    private static string Format(double value, int decimals) =>
-        Math.Round(value, decimals).ToString(CultureInfo.InvariantCulture);
 }

@@ -34,10 +34,7 @@ public static class Channels
         var usage = await measuring;
         await Sockets.CloseAsync(sockets);
 
-        return new Result("channels")
-            .Rate("events_per_s", deliveries.Count, usage.Wall)
-            .Percentiles("", deliveries.Latencies)
-            .Cpu(usage);
+        return deliveries.AddTo(new Result("channels"), "events_per_s", usage.Wall).Cpu(usage);
     }
 
     private static string ChannelName(long index) => $"bench-ch-{index}";

@@ -49,10 +49,7 @@ public static class ClientEvents
         var usage = await measuring;
         await Sockets.CloseAsync(sockets);
 
-        return new Result("client-events")
-            .Rate("messages_per_s", deliveries.Count, usage.Wall)
-            .Percentiles("", deliveries.Latencies)
-            .Cpu(usage);
+        return deliveries.AddTo(new Result("client-events"), "messages_per_s", usage.Wall).Cpu(usage);
     }
 
     private static string Channel(int pair) => $"private-bench-{pair}";

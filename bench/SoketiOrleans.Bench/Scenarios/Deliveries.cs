@@ -11,6 +11,10 @@ public sealed class Deliveries(MeasuredWindow window, Errors errors)
 
     public long Count => Interlocked.Read(ref count);
 
+    /// <summary>Adds the delivery rate under <paramref name="rateKey"/> and the latency percentiles.</summary>
+    public Result AddTo(Result result, string rateKey, TimeSpan window) =>
+        result.Rate(rateKey, Count, window).Percentiles("", Latencies);
+
     /// <summary>A <see cref="FrameHandler"/> for sockets that only receive the bench's events.</summary>
     public void OnFrame(PusherConnection connection, Frames.FrameKind kind, ReadOnlySpan<byte> frame)
     {

@@ -25,10 +25,8 @@ public static class FanOut
         var usage = await measuring;
         await Sockets.CloseAsync(sockets);
 
-        return new Result("fanout")
-            .Rate("deliveries_per_s", deliveries.Count, usage.Wall)
+        return deliveries.AddTo(new Result("fanout"), "deliveries_per_s", usage.Wall)
             .Rate("publishes_per_s", published, usage.Wall)
-            .Percentiles("", deliveries.Latencies)
             .Cpu(usage);
     }
 }
