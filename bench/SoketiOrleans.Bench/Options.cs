@@ -29,8 +29,6 @@ public sealed class Options
         return new Options(values);
     }
 
-    public bool Has(string name) => values.ContainsKey(name);
-
     public string? Optional(string name)
     {
         read.Add(name);
