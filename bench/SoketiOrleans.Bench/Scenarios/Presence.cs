@@ -4,8 +4,10 @@ using SoketiOrleans.Bench.Frames;
 namespace SoketiOrleans.Bench.Scenarios;
 
 /// <summary>
-/// Clients joining and leaving presence channels over and over: the cost of a signed subscribe, the member
-/// list and the member_added/member_removed broadcasts.
+/// Clients joining and leaving presence channels over and over while as many others stay subscribed and
+/// watch them: the cost of a signed subscribe, the member list and the member_added/member_removed
+/// broadcasts. The watchers are where member events are counted: a client that leaves at once does not
+/// see much, and a server may net a leave and an immediate rejoin of the same user out.
 /// </summary>
 public static class Presence
 {
@@ -26,12 +28,19 @@ public static class Presence
                 Interlocked.Increment(ref memberEvents);
         }
 
-        async Task JoinAndLeave(int client, PusherConnection connection)
+        byte[] Subscribe(int client, PusherConnection connection)
         {
             var channel = $"presence-bench-{client % channels}";
             var channelData = $$$"""{"user_id":"u{{{client}}}","user_info":{}}""";
-            var subscribe = OutgoingFrames.Subscribe(channel, context.Auth.Presence(connection.SocketId, channel, channelData), channelData);
-            var unsubscribe = OutgoingFrames.Unsubscribe(channel);
+            return OutgoingFrames.Subscribe(channel, context.Auth.Presence(connection.SocketId, channel, channelData), channelData);
+        }
+
+        bool IsWatcher(int client) => client / channels % 2 == 0;
+
+        async Task JoinAndLeave(int client, PusherConnection connection)
+        {
+            var subscribe = Subscribe(client, connection);
+            var unsubscribe = OutgoingFrames.Unsubscribe($"presence-bench-{client % channels}");
             try
             {
                 while (!window.Stopping.IsCancellationRequested)
@@ -63,8 +72,13 @@ public static class Presence
                 return Task.CompletedTask;
             });
 
+        var watching = await Task.WhenAll(clients.Where(c => IsWatcher(c.Client))
+            .Select(c => c.Connection.SubscribeAsync(Subscribe(c.Client, c.Connection), window.Stopping)));
+        if (watching.Contains(false))
+            throw new InvalidOperationException("a watcher could not subscribe");
+
         var measuring = window.RunAsync();
-        await Task.WhenAll(clients.Select(c => Task.Run(() => JoinAndLeave(c.Client, c.Connection))));
+        await Task.WhenAll(clients.Where(c => !IsWatcher(c.Client)).Select(c => Task.Run(() => JoinAndLeave(c.Client, c.Connection))));
         var usage = await measuring;
         await Sockets.CloseAsync(sockets);
 
