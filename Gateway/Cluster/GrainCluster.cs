@@ -1,6 +1,7 @@
 using SoketiOrleans.Apps;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateways;
+using SoketiOrleans.Hosting;
 using SoketiOrleans.Quotas;
 using SoketiOrleans.Users;
 
@@ -29,20 +30,20 @@ internal sealed class GrainCluster(IGrainFactory grains) : ICluster
 
     public Task<CachedEvent?> CachedEvent(string channelKey) => Channel(channelKey).CachedEvent();
 
-    public Task<ChannelSummary[]> Channels(string appId, string? prefix) => grains.GetGrain<IAppGrain>(appId).Channels(prefix);
+    public Task<ChannelSummary[]> Channels(string appId, string? prefix) => grains.Grain<IAppGrain>(appId).Channels(prefix);
 
-    public Task ReportUser(string userKey, UserReport report) => grains.GetGrain<IUserGrain>(userKey).Report(report);
+    public Task ReportUser(string userKey, UserReport report) => grains.Grain<IUserGrain>(userKey).Report(report);
 
-    public Task TerminateUser(string userKey) => grains.GetGrain<IUserGrain>(userKey).Terminate();
+    public Task TerminateUser(string userKey) => grains.Grain<IUserGrain>(userKey).Terminate();
 
     public Task<int> AdmitConnections(string appId, ConnectionReport report, int joining, int limit) =>
-        grains.GetGrain<IConnectionQuotaGrain>(appId).Admit(report, joining, limit);
+        grains.Grain<IConnectionQuotaGrain>(appId).Admit(report, joining, limit);
 
     public Task<RateLease> LeaseTokens(string rateLimitKey, int wanted, int limit) =>
-        grains.GetGrain<IRateLimitGrain>(rateLimitKey).Lease(wanted, limit);
+        grains.Grain<IRateLimitGrain>(rateLimitKey).Lease(wanted, limit);
 
     public Task<LedgerAnswer> RecordLedger(string gatewayId, LedgerReport report) =>
-        grains.GetGrain<IGatewayLedgerGrain>(gatewayId).Record(report);
+        grains.Grain<IGatewayLedgerGrain>(gatewayId).Record(report);
 
     public async Task RenewInRosters(string gatewayId, IGatewayObserver gateway)
     {
@@ -50,5 +51,5 @@ internal sealed class GrainCluster(IGrainFactory grains) : ICluster
         await Task.WhenAll(silos.Keys.Select(silo => grains.GetGrain<IGatewayRosterGrain>(silo.ToParsableString()).Renew(gatewayId, gateway)));
     }
 
-    private IChannelGrain Channel(string channelKey) => grains.GetGrain<IChannelGrain>(channelKey);
+    private IChannelGrain Channel(string channelKey) => grains.Grain<IChannelGrain>(channelKey);
 }

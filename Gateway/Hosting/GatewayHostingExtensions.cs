@@ -36,6 +36,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<LocalLedger>();
         services.AddSingleton<IGatewayState, GatewayState>();
         services.AddSingleton<GatewayObserver>();
+        services.AddKeyedSingleton<IGatewayObserver>(GatewayIds.InProcess, (sp, _) => sp.GetRequiredService<GatewayObserver>());
         services.AddSingleton<LocalChannelIndex>();
         services.AddSingleton<LocalUsers>();
         services.AddSingleton<ChannelSubscriptions>();

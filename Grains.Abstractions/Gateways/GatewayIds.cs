@@ -10,6 +10,12 @@ public static class GatewayIds
 {
     private const string SiloPrefix = "silo@";
 
+    /// <summary>
+    /// The DI key of the <see cref="IGatewayObserver"/> object of the gateway co-hosted in this
+    /// process, which a silo's grains call directly rather than through Orleans messages.
+    /// </summary>
+    public const string InProcess = "gateway-in-process";
+
     public static string ForSilo(SiloAddress silo) => SiloPrefix + silo.ToParsableString();
 
     public static string ForClient() => $"client@{Guid.NewGuid():N}";

@@ -6,6 +6,7 @@ using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Protocol;
 using SoketiOrleans.Users;
 using SoketiOrleans.Webhooks;
+using SoketiOrleans.Hosting;
 
 namespace SoketiOrleans.Grains.Channels;
 
@@ -37,7 +38,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
     {
         _key = this.GetPrimaryKeyString();
         (_appId, _channel) = ChannelKey.Parse(_key);
-        _roster = new ChannelRoster(IsPresence, gateways.IsLocal);
+        _roster = new ChannelRoster(IsPresence, gateways.InProcess);
         _index = new CoalescedCall(UpdateAppIndex);
 
         foreach (var report in await gateways.Ask(link => link.Channel(_key), gateway => gateway.Channel(_key)))
@@ -258,7 +259,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
 
         try
         {
-            await GrainFactory.GetGrain<IAppGrain>(_appId).SetChannel(_channel, _roster.SubscriptionCount, _roster.Members.Count);
+            await GrainFactory.Grain<IAppGrain>(_appId).SetChannel(_channel, _roster.SubscriptionCount, _roster.Members.Count);
         }
         catch (Exception e)
         {

@@ -8,7 +8,8 @@ namespace SoketiOrleans.Grains.Channels;
 /// takes the gateways' absolute reports and their departures and says what changed; the grain
 /// sends the frames and raises the webhooks.
 /// </summary>
-internal sealed class ChannelRoster(bool presence, Func<string, bool> isLocal)
+/// <param name="inProcess">The object of a gateway that runs in this process (see <see cref="Gateways.LiveGateways.InProcess"/>).</param>
+internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver?> inProcess)
 {
     private static readonly Dictionary<string, PresenceSocket> NoSockets = [];
 
@@ -48,7 +49,7 @@ internal sealed class ChannelRoster(bool presence, Func<string, bool> isLocal)
         }
         else if (share is null)
         {
-            _gateways.Add(report.GatewayId, new GatewayShare(report, isLocal(report.GatewayId)) { Members = presence ? kept : null });
+            _gateways.Add(report.GatewayId, new GatewayShare(report, inProcess(report.GatewayId)) { Members = presence ? kept : null });
         }
         else
         {

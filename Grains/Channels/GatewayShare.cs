@@ -8,7 +8,8 @@ namespace SoketiOrleans.Grains.Channels;
 /// One gateway's part of a channel: its sockets (and, in presence channels, their members) and the
 /// channel's ordered stream to it.
 /// </summary>
-internal sealed class GatewayShare(ChannelReport report, bool local)
+/// <param name="inProcess">The gateway's own object when it runs in this process; null when it is elsewhere.</param>
+internal sealed class GatewayShare(ChannelReport report, IGatewayObserver? inProcess)
 {
     private IGatewayObserver _observer = report.Observer;
     private long _nextSequence = 1;
@@ -45,13 +46,19 @@ internal sealed class GatewayShare(ChannelReport report, bool local)
 
     /// <returns>
     /// The gateway's confirmation when one is asked for and the gateway is in another process (one in
-    /// this process dies with this grain, so it needs none); otherwise null.
+    /// this process has the frame when the call returns, and dies with this grain); otherwise null.
     /// </returns>
     public Task? Send(
         string channelKey, byte[] frame, string? exceptSocketId, string? welcomeSocketId, long publishId, bool confirm, WatchlistNotice? watchlist = null)
     {
         var delivery = new ChannelDelivery(channelKey, Registration, _nextSequence++, frame, exceptSocketId, welcomeSocketId, publishId, watchlist);
-        if (confirm && !local)
+        if (inProcess is not null)
+        {
+            _ = inProcess.Deliver(delivery);
+            return null;
+        }
+
+        if (confirm)
         {
             return _observer.DeliverConfirmed(delivery);
         }

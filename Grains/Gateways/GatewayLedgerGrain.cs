@@ -4,6 +4,7 @@ using SoketiOrleans.Channels;
 using SoketiOrleans.Gateways;
 using SoketiOrleans.Quotas;
 using SoketiOrleans.Users;
+using SoketiOrleans.Hosting;
 
 namespace SoketiOrleans.Grains.Gateways;
 
@@ -101,9 +102,9 @@ public sealed partial class GatewayLedgerGrain(
             {
                 await (entry.Target switch
                 {
-                    LedgerTarget.Channel => GrainFactory.GetGrain<IChannelGrain>(entry.Key).Depart(departure),
-                    LedgerTarget.User => GrainFactory.GetGrain<IUserGrain>(entry.Key).Depart(departure),
-                    _ => GrainFactory.GetGrain<IConnectionQuotaGrain>(entry.Key).Depart(departure),
+                    LedgerTarget.Channel => GrainFactory.Grain<IChannelGrain>(entry.Key).Depart(departure),
+                    LedgerTarget.User => GrainFactory.Grain<IUserGrain>(entry.Key).Depart(departure),
+                    _ => GrainFactory.Grain<IConnectionQuotaGrain>(entry.Key).Depart(departure),
                 });
                 return;
             }

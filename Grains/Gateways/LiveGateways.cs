@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Messaging;
 using SoketiOrleans.Gateways;
 using SoketiOrleans.Grains.Hosting;
@@ -13,8 +14,13 @@ public sealed class LiveGateways
     private readonly SiloAddress _localSilo;
     private readonly bool _clientGateways;
 
-    public LiveGateways(IClusterMembershipService membership, GatewayLinks links, IGrainFactory grains, ILocalSiloDetails localSilo, GrainsOptions options)
+    private readonly IServiceProvider _services;
+    private IGatewayObserver? _inProcess;
+
+    public LiveGateways(
+        IClusterMembershipService membership, GatewayLinks links, IGrainFactory grains, ILocalSiloDetails localSilo, GrainsOptions options, IServiceProvider services)
     {
+        _services = services;
         _clientGateways = options.ClientGateways;
         _membership = membership;
         _links = links;
@@ -24,6 +30,14 @@ public sealed class LiveGateways
 
     /// <summary>Whether the gateway runs in this silo's process, and so dies with it.</summary>
     public bool IsLocal(string gatewayId) => _localSilo.Equals(GatewayIds.SiloOf(gatewayId));
+
+    /// <summary>
+    /// The gateway's own object when it runs in this process: a delivery handed to it directly
+    /// arrives in the order it was made (no Orleans message to copy, queue and schedule); null for
+    /// a gateway elsewhere. Resolved on first use: the gateway's services are registered after the silo's.
+    /// </summary>
+    public IGatewayObserver? InProcess(string gatewayId) =>
+        IsLocal(gatewayId) ? _inProcess ??= _services.GetKeyedService<IGatewayObserver>(GatewayIds.InProcess) : null;
 
     /// <summary>
     /// Asks every live gateway: those co-hosted with a silo through each active silo's link, the

@@ -4,6 +4,7 @@ using SoketiOrleans.Gateways;
 using SoketiOrleans.Grains.Gateways;
 using SoketiOrleans.Protocol;
 using SoketiOrleans.Users;
+using SoketiOrleans.Hosting;
 
 namespace SoketiOrleans.Grains.Users;
 
@@ -40,7 +41,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
 
     private bool IsOnline => _gateways.Count > 0;
 
-    private IChannelGrain ServerToUser => GrainFactory.GetGrain<IChannelGrain>(ChannelKey.Format(_appId, ServerToUserChannel.For(_userId)));
+    private IChannelGrain ServerToUser => GrainFactory.Grain<IChannelGrain>(ChannelKey.Format(_appId, ServerToUserChannel.For(_userId)));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -319,7 +320,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
         }
     }
 
-    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(UserKey.Format(_appId, userId));
+    private IUserGrain User(string userId) => GrainFactory.Grain<IUserGrain>(UserKey.Format(_appId, userId));
 
     /// <summary>Signed-in sockets and watchers exist only in this activation: keep it while there are any.</summary>
     private void KeepAliveWhileNeeded() =>

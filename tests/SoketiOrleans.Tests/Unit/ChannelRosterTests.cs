@@ -7,7 +7,7 @@ namespace SoketiOrleans.Tests.Unit;
 /// <summary>The channel grain's deciding part: what a report or a departure changes.</summary>
 public sealed class ChannelRosterTests
 {
-    private readonly ChannelRoster _presence = new(presence: true, isLocal: _ => false);
+    private readonly ChannelRoster _presence = new(presence: true, inProcess: _ => null);
     private readonly Dictionary<string, long> _versions = [];
 
     private ChannelReport Report(string gateway, params PresenceSocket[] members) =>
@@ -69,7 +69,7 @@ public sealed class ChannelRosterTests
     [Fact]
     public void Counting_channels_depart_by_count()
     {
-        var counting = new ChannelRoster(presence: false, isLocal: _ => false);
+        var counting = new ChannelRoster(presence: false, inProcess: _ => null);
         counting.Apply(new ChannelReport("a", null!, 1, 1, 3), -1);
         counting.Apply(new ChannelReport("c", null!, 1, 1, 2), -1);
 
