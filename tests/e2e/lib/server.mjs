@@ -50,6 +50,8 @@ export async function startServer(env = {}) {
       SOKETI_DEFAULT_APP_SECRET: APP.secret,
       // Temporary files (cluster mode's Raft log) go with the folder, also after a kill.
       TMPDIR: cwd,
+      // Quick first compilation: a second less start-up per server (see Silo.csproj); behaviour is the same.
+      DOTNET_TC_QuickJit: '1',
       ...env,
     },
   });
