@@ -74,7 +74,9 @@ public static class GatewayHostingExtensions
     public static WebApplication MapSoketiGateway(this WebApplication app)
     {
         var prefix = app.Services.GetRequiredService<GatewayOptions>().PathPrefix;
-        app.UseWebSockets();
+        // No WebSocket-level pings: Pusher's own ping and pong (the activity timeout) find dead
+        // sockets, and ASP.NET Core's keep-alive would hold a timer for every socket.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.MapGet(prefix + "/", HealthEndpoints.Alive);
         app.MapGet(prefix + "/ready", HealthEndpoints.Ready);
         app.Map(prefix + "/app/{appKey}", (HttpContext context, string appKey, WebSocketEndpoint endpoint) => endpoint.Handle(context, appKey));

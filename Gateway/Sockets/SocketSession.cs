@@ -49,12 +49,35 @@ internal sealed partial class SocketSession(
 
     private async Task ReceiveLoop(CancellationToken aborted)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-        var length = 0;
         try
         {
             // Reads on after the server closes, until the client answers (or is cut off), so the handshake completes.
             while (true)
+            {
+                // An idle socket holds no buffer: a zero-byte read waits for the next message, and a
+                // buffer is rented only for reading it.
+                var next = await webSocket.ReceiveAsync(Memory<byte>.Empty, aborted);
+                if (next.MessageType == WebSocketMessageType.Close || !await ReceiveMessage(next.EndOfMessage, aborted))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away.
+        }
+    }
+
+    /// <param name="ended">The message already ended (it is empty).</param>
+    /// <returns>False when the connection is done: a close arrived, or the message was too big.</returns>
+    private async Task<bool> ReceiveMessage(bool ended, CancellationToken aborted)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var length = 0;
+        try
+        {
+            while (!ended)
             {
                 if (length == Capacity(buffer) && !TryGrow(ref buffer, length))
                 {
@@ -63,39 +86,26 @@ internal sealed partial class SocketSession(
                     var tooBig = $"Message too big: at most {socket.App.MaxClientMessageBytes} bytes.";
                     socket.Send(PusherFrame.Error(PusherCloseCodes.InvalidMessage, tooBig));
                     socket.Close(PusherCloseCodes.InvalidMessage, tooBig);
-                    return;
+                    return false;
                 }
 
                 var result = await webSocket.ReceiveAsync(buffer.AsMemory(length, Capacity(buffer) - length), aborted);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    return;
+                    return false;
                 }
 
                 length += result.Count;
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                socket.Touch();
-                if (!socket.IsClosing)
-                {
-                    await Handle(buffer.AsMemory(0, length));
-                }
-
-                length = 0;
-                if (buffer.Length > InitialBufferSize * 16)
-                {
-                    // One big message must not keep a big buffer for the connection's lifetime.
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-                }
+                ended = result.EndOfMessage;
             }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The client went away.
+
+            socket.Touch();
+            if (!socket.IsClosing)
+            {
+                await Handle(buffer.AsMemory(0, length));
+            }
+
+            return true;
         }
         finally
         {
