@@ -130,7 +130,9 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
                         Interlocked.Add(ref _queuedBytes, -frame.Length);
                         if (!_discarding)
                         {
-                            await webSocket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                            // Not cancellable: a cancellable send takes ManagedWebSocket's slower path. A
+                            // send that never completes ends when the session aborts or disposes the socket.
+                            await webSocket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                         }
                     }
                     else
