@@ -36,6 +36,11 @@ internal static class Ports
         }
 
         var given = new List<(int Port, string Variable, IPAddress Address, string Host)> { (options.Port, "SOKETI_PORT", ListenAddress(options.Host), options.Host) };
+        if (options.Metrics.Enabled)
+        {
+            given.Add((options.Metrics.Port, "SOKETI_METRICS_SERVER_PORT", ListenAddress(options.Metrics.Host), options.Metrics.Host));
+        }
+
         if (options.Role != ServerRole.Server)
         {
             given.Add(clusterHost is null

@@ -3,6 +3,7 @@ using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Silo;
 using SoketiOrleans.Silo.Cluster;
 using SoketiOrleans.Silo.Configuration;
+using SoketiOrleans.Silo.Metrics;
 using SoketiOrleans.Silo.Redis;
 
 SoketiOptions options;
@@ -52,7 +53,7 @@ return 0;
 static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin rejoin)
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-    ServerLogging.Configure(builder.Logging, options.Debug);
+    ServerLogging.Configure(builder.Logging, options.Debug, options.JsonLogs);
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
         kestrel.Limits.MaxRequestBodySize = options.Gateway.HttpRequestLimitBytes;
@@ -64,8 +65,14 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
         {
             kestrel.Listen(Ports.ListenAddress(options.Host), options.Port);
         }
+
+        MetricsPort.Listen(kestrel, options.Metrics);
     });
-    builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
+    // The drain (its delay, then sockets told to go over the grace period), then the webhook queue's own grace period.
+    builder.Services.Configure<HostOptions>(host =>
+        host.ShutdownTimeout = options.ShutdownDrainDelay + options.ShutdownGracePeriod * 2 + TimeSpan.FromSeconds(5));
+    builder.Services.AddSingleton(_ => new MetricsRegistry(options));
+    builder.Services.AddSingleton(sp => sp.GetRequiredService<MetricsRegistry>().Gateway);
     builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));
     Roles.Add(builder, options, redis, rejoin);
 
@@ -75,6 +82,8 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
         ActivatorUtilities.CreateInstance<RedisConnectionLog>(app.Services).Watch(redis.Connection);
     }
 
+    MetricsPort.Use(app, options);
+    app.UseRouting();
     Roles.Map(app, options);
     ServerLogging.Started(app, options);
     try

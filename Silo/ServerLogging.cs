@@ -9,15 +9,27 @@ namespace SoketiOrleans.Silo;
 /// </summary>
 internal static partial class ServerLogging
 {
-    public static void Configure(ILoggingBuilder logging, bool debug)
+    /// <param name="json">One JSON object per line (timestamp, level, category, message and its structured fields), for log shippers.</param>
+    public static void Configure(ILoggingBuilder logging, bool debug, bool json)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(console =>
+        if (json)
         {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-            console.UseUtcTimestamp = true;
-        });
+            logging.AddJsonConsole(console =>
+            {
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                console.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+                console.UseUtcTimestamp = true;
+            });
+        }
 
         // When whoever reads the output falls behind (a busy pipe, a slow log shipper), lines are
         // dropped rather than every thread that logs, grains included, waiting for the console.

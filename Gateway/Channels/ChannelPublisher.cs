@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Gateway.Metrics;
 
 namespace SoketiOrleans.Gateway.Channels;
 
@@ -8,17 +10,19 @@ namespace SoketiOrleans.Gateway.Channels;
 /// Hands a channel event's serialized frame to its channel grain: one call per channel, whatever
 /// the subscriber count. Events of cache channels are marked to be kept there.
 /// </summary>
-public sealed class ChannelPublisher(ICluster cluster, GatewayOptions options)
+public sealed class ChannelPublisher(ICluster cluster, GatewayOptions options, GatewayMetrics metrics)
 {
     /// <summary>
     /// An HTTP API event: confirmed by every gateway before the call returns, and retried (with an
     /// id that lets gateways drop a second copy) while a failed silo's grain moves.
     /// </summary>
     /// <exception cref="ClusterUnavailableException">The grain could not be reached within the retry budget.</exception>
-    public Task PublishAcknowledged(string appId, string channel, byte[] frame, string? exceptSocketId)
+    public async Task PublishAcknowledged(string appId, string channel, byte[] frame, string? exceptSocketId)
     {
+        var started = Stopwatch.GetTimestamp();
         var publication = new Publication(frame, exceptSocketId, CacheFor(channel), PublishId: NewPublishId(), Confirmed: true);
-        return ClusterRetry.Run(() => cluster.Publish(ChannelKey.Format(appId, channel), publication));
+        await ClusterRetry.Run(() => cluster.Publish(ChannelKey.Format(appId, channel), publication));
+        metrics.ForApp(appId).Delivered(Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>A client event: once, not waited for by anyone.</summary>

@@ -83,6 +83,7 @@ public sealed class ClientEvents(ChannelPublisher publisher, IWebhookEvents webh
 
         if (!socket.ClientEventLimit.TryTake(app.MaxClientEventsPerSecond, Environment.TickCount64))
         {
+            socket.Metrics.RateLimited("client_events");
             return "The rate limit for sending client events exceeded the quota.";
         }
 

@@ -1,15 +1,55 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using SoketiOrleans.Gateway.Hosting;
+using Microsoft.AspNetCore.Routing;
 using SoketiOrleans.Gateway.HttpApi;
 
 namespace SoketiOrleans.Gateway.Health;
 
-/// <summary>soketi's probes: <c>GET /</c> answers while the process runs, <c>GET /ready</c> while it accepts sockets.</summary>
-internal static class HealthEndpoints
+/// <summary>
+/// soketi's probes. <c>/</c> answers while the process runs and <c>/ready</c> until it begins to
+/// stop (then 503, while it drains); <c>HEAD</c> works on both, as load balancers often probe that
+/// way. <c>/accept-traffic</c> also turns 503 when memory use passes the threshold, and
+/// <c>/usage</c> reports memory as soketi's metrics port does.
+/// </summary>
+public static class HealthEndpoints
 {
-    public static IResult Alive() => Results.Text("OK");
+    public const string ClosingMessage = "The server is closing. Choose another server.";
 
-    public static Task Ready(HttpContext context, GatewayLifecycle lifecycle) => lifecycle.IsClosing
-        ? ApiResponses.Error(context, StatusCodes.Status503ServiceUnavailable, "The server is closing. Choose another server.")
-        : context.Response.WriteAsync("OK");
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+
+    /// <param name="isClosing">True from the moment the process begins to stop.</param>
+    public static void MapProbes(IEndpointRouteBuilder routes, string prefix, Func<bool> isClosing)
+    {
+        routes.MapMethods(prefix + "/", GetOrHead, Alive);
+        routes.MapMethods(prefix + "/ready", GetOrHead, (HttpContext context) => Ready(context, isClosing()));
+    }
+
+    /// <param name="memoryThreshold">Percent of the memory available to the process above which traffic is refused.</param>
+    public static void MapAcceptTraffic(IEndpointRouteBuilder routes, string prefix, Func<bool> isClosing, double memoryThreshold) =>
+        routes.MapMethods(prefix + "/accept-traffic", GetOrHead, (HttpContext context) =>
+        {
+            if (isClosing())
+            {
+                return Closing(context);
+            }
+
+            var memory = MemoryUse.Now();
+            return memory.Percent > memoryThreshold
+                ? ApiResponses.Error(context, StatusCodes.Status503ServiceUnavailable, "Low on memory here. Choose another server.")
+                : ApiResponses.Json(context, StatusCodes.Status200OK, memory.AcceptTrafficJson());
+        });
+
+    public static Task Alive(HttpContext context) => Text(context, "OK");
+
+    public static Task Ready(HttpContext context, bool closing) => closing ? Closing(context) : Text(context, "OK");
+
+    public static Task Usage(HttpContext context) => ApiResponses.Json(context, StatusCodes.Status200OK, MemoryUse.Now().UsageJson());
+
+    private static Task Closing(HttpContext context) => ApiResponses.Error(context, StatusCodes.Status503ServiceUnavailable, ClosingMessage);
+
+    private static Task Text(HttpContext context, string text)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text);
+    }
 }

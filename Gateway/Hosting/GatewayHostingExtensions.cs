@@ -8,6 +8,7 @@ using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Health;
 using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Ledger;
+using SoketiOrleans.Gateway.Metrics;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Sockets;
@@ -22,7 +23,7 @@ public static class GatewayHostingExtensions
 {
     /// <summary>
     /// Needs an <see cref="IGrainFactory"/> from a co-hosted silo or an Orleans client, the host's
-    /// <see cref="IAppManager"/>, and an <see cref="IWebhookEvents"/> for client events. A host that
+    /// <see cref="IAppManager"/>, a <see cref="GatewayMetrics"/>, and an <see cref="IWebhookEvents"/> for client events. A host that
     /// co-hosts a silo registers the gateway's <see cref="GatewayIdentity"/> (named after the silo)
     /// first; otherwise the gateway takes a client id.
     /// </summary>
@@ -73,15 +74,18 @@ public static class GatewayHostingExtensions
 
     public static WebApplication MapSoketiGateway(this WebApplication app)
     {
-        var prefix = app.Services.GetRequiredService<GatewayOptions>().PathPrefix;
+        var options = app.Services.GetRequiredService<GatewayOptions>();
+        var prefix = options.PathPrefix;
+        var lifecycle = app.Services.GetRequiredService<GatewayLifecycle>();
         // No WebSocket-level pings: Pusher's own ping and pong (the activity timeout) find dead
         // sockets, and ASP.NET Core's keep-alive would hold a timer for every socket.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
-        app.MapGet(prefix + "/", HealthEndpoints.Alive);
-        app.MapGet(prefix + "/ready", HealthEndpoints.Ready);
+        HealthEndpoints.MapProbes(app, prefix, () => lifecycle.IsClosing);
+        HealthEndpoints.MapAcceptTraffic(app, prefix, () => lifecycle.IsClosing, options.AcceptTrafficMemoryThreshold);
         app.Map(prefix + "/app/{appKey}", (HttpContext context, string appKey, WebSocketEndpoint endpoint) => endpoint.Handle(context, appKey));
 
         var api = app.MapGroup(prefix + "/apps/{appId}");
+        api.AddEndpointFilter<ApiCallMetrics>();
         api.MapPost("/events", (HttpContext context, string appId, EventsEndpoints events) => events.Trigger(context, appId));
         api.MapPost("/batch_events", (HttpContext context, string appId, EventsEndpoints events) => events.TriggerBatch(context, appId));
         api.MapGet("/channels", (HttpContext context, string appId, ChannelsEndpoints channels) => channels.List(context, appId));

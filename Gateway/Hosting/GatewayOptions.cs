@@ -4,14 +4,21 @@ namespace SoketiOrleans.Gateway.Hosting;
 /// <param name="PathPrefix">"" or "/something", prepended to every route as soketi does.</param>
 /// <param name="UserAuthenticationTimeout">How long a socket of an app with <c>enableUserAuthentication</c> has to sign in.</param>
 /// <param name="ChannelCacheTtl">How long a cache channel keeps its last event.</param>
+/// <param name="AcceptTrafficMemoryThreshold">Percent of the process's available memory above which <c>/accept-traffic</c> answers 503.</param>
 public sealed record GatewayOptions(
     string PathPrefix,
     PusherSocketOptions WebSockets,
     long HttpRequestLimitBytes,
     TimeSpan UserAuthenticationTimeout,
-    TimeSpan ChannelCacheTtl);
+    TimeSpan ChannelCacheTtl,
+    DrainOptions Drain,
+    double AcceptTrafficMemoryThreshold);
 
 /// <param name="ActivityTimeout">Sent to clients as <c>activity_timeout</c>; also how long a silent socket waits for a server ping.</param>
 /// <param name="PongTimeout">How long a pinged socket has to answer before it is closed with 4201.</param>
 /// <param name="MaxBackpressureBytes">Bytes queued for one socket before it is closed as a slow consumer.</param>
 public sealed record PusherSocketOptions(TimeSpan ActivityTimeout, TimeSpan PongTimeout, long MaxBackpressureBytes);
+
+/// <param name="Delay">From the stop signal (when <c>/ready</c> turns 503) to the first socket told 4200.</param>
+/// <param name="Spread">Over how long the open sockets are told 4200 (soketi's shutdown grace period).</param>
+public sealed record DrainOptions(TimeSpan Delay, TimeSpan Spread);

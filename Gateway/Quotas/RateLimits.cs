@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.HttpApi;
+using SoketiOrleans.Gateway.Metrics;
 using SoketiOrleans.Quotas;
 
 namespace SoketiOrleans.Gateway.Quotas;
@@ -13,7 +14,7 @@ namespace SoketiOrleans.Gateway.Quotas;
 /// The HTTP API's per-app rate limits, counted for the whole cluster. Apps without a limit (-1)
 /// never reach a grain. Over the limit the answer is 429 with a JSON body naming the limit.
 /// </summary>
-internal sealed partial class RateLimits(ICluster cluster, ILogger<RateLimits> logger)
+internal sealed partial class RateLimits(ICluster cluster, GatewayMetrics metrics, ILogger<RateLimits> logger)
 {
     private readonly ConcurrentDictionary<string, ClusterRateLimit> _limits = new(StringComparer.Ordinal);
 
@@ -50,6 +51,7 @@ internal sealed partial class RateLimits(ICluster cluster, ILogger<RateLimits> l
 
         if (!allowed)
         {
+            metrics.ForApp(app.Id).RateLimited(kind.Replace('-', '_'));
             headers["X-RateLimit-Remaining"] = "0";
             headers.RetryAfter = "1";
             await ApiResponses.Error(context, StatusCodes.Status429TooManyRequests,

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Metrics;
 
 namespace SoketiOrleans.Gateway.Sockets;
 
@@ -9,7 +10,7 @@ namespace SoketiOrleans.Gateway.Sockets;
 /// One client connection: its identity, its subscriptions and a bounded send queue drained by a
 /// single writer, so any thread may send without waiting for the network.
 /// </summary>
-public sealed class PusherSocket(string id, App app, WebSocket webSocket, long maxQueuedBytes)
+public sealed class PusherSocket(string id, App app, WebSocket webSocket, long maxQueuedBytes, AppMetrics metrics)
 {
     private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private long _queuedBytes;
@@ -22,6 +23,8 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     public string Id { get; } = id;
 
     public App App { get; } = app;
+
+    internal AppMetrics Metrics { get; } = metrics;
 
     /// <summary>Channel name → subscription. Touched only by the socket's own message loop.</summary>
     internal Dictionary<string, SocketSubscription> Subscriptions { get; } = new(StringComparer.Ordinal);
@@ -62,6 +65,11 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
         if (Interlocked.Add(ref _queuedBytes, frame.Length) > maxQueuedBytes)
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
+            if (!IsClosing)
+            {
+                Metrics.SlowConsumerDisconnected();
+            }
+
             Abandon(PusherCloseCodes.OverCapacity, "Connection closed: the client does not read fast enough");
             return;
         }
@@ -133,6 +141,7 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
                             // Not cancellable: a cancellable send takes ManagedWebSocket's slower path. A
                             // send that never completes ends when the session aborts or disposes the socket.
                             await webSocket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                            Metrics.MessageSent(frame.Length);
                         }
                     }
                     else

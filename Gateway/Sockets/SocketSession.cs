@@ -31,6 +31,7 @@ internal sealed partial class SocketSession(
         var writer = socket.RunWriterAsync(ended.Token);
         _ = AbortWhenCloseIsNotAnswered(writer, ended.Token);
         registry.Add(socket);
+        socket.Metrics.Connected();
         socket.Send(connectionEstablished);
         try
         {
@@ -42,6 +43,7 @@ internal sealed partial class SocketSession(
             await subscriptions.UnsubscribeAll(socket);
             users.SignOut(socket);
             registry.Remove(socket);
+            socket.Metrics.Disconnected();
             await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
             await ended.CancelAsync();
         }
@@ -100,6 +102,7 @@ internal sealed partial class SocketSession(
             }
 
             socket.Touch();
+            socket.Metrics.MessageReceived(length);
             if (!socket.IsClosing)
             {
                 await Handle(buffer.AsMemory(0, length));

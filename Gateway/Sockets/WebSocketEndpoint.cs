@@ -5,6 +5,7 @@ using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.HttpApi;
+using SoketiOrleans.Gateway.Metrics;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Users;
@@ -26,6 +27,7 @@ internal sealed partial class WebSocketEndpoint(
     ConnectionQuotas quotas,
     GatewayLifecycle lifecycle,
     GatewayOptions options,
+    GatewayMetrics metrics,
     ILogger<SocketSession> logger)
 {
     private const int LowestProtocol = 4;
@@ -56,7 +58,7 @@ internal sealed partial class WebSocketEndpoint(
             return;
         }
 
-        var socket = new PusherSocket(socketIds.Next(), app!, webSocket, options.WebSockets.MaxBackpressureBytes);
+        var socket = new PusherSocket(socketIds.Next(), app!, webSocket, options.WebSockets.MaxBackpressureBytes, metrics.ForApp(app!.Id));
         if (app!.EnableUserAuthentication)
         {
             socket.RequireSignInWithin(options.UserAuthenticationTimeout);
@@ -72,9 +74,13 @@ internal sealed partial class WebSocketEndpoint(
     {
         try
         {
-            return await quotas.TryAdmit(app) is { } slot
-                ? (slot, null)
-                : (null, (PusherCloseCodes.OverQuota, ConnectionQuotas.OverQuotaMessage));
+            if (await quotas.TryAdmit(app) is { } slot)
+            {
+                return (slot, null);
+            }
+
+            metrics.ForApp(app.Id).ConnectionQuotaRejected();
+            return (null, (PusherCloseCodes.OverQuota, ConnectionQuotas.OverQuotaMessage));
         }
         catch (Exception e)
         {

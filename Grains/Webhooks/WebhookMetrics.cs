@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace SoketiOrleans.Grains.Webhooks;
 
-/// <summary>Webhook counters, tagged by app, for whichever exporter the metrics work plugs in.</summary>
+/// <summary>Webhook counters, tagged by app; the metrics endpoint exports them under its prefix (<c>soketi_webhooks_sent_total</c>).</summary>
 public sealed class WebhookMetrics : IDisposable
 {
     public const string MeterName = "SoketiOrleans.Webhooks";
@@ -14,9 +14,9 @@ public sealed class WebhookMetrics : IDisposable
 
     public WebhookMetrics()
     {
-        _sent = _meter.CreateCounter<long>("soketi_webhooks_sent_total", description: "Webhook requests the receiver accepted (2xx).");
-        _failed = _meter.CreateCounter<long>("soketi_webhooks_failed_total", description: "Webhook requests given up on: refused (4xx), out of retry time, or dropped from a full queue.");
-        _retried = _meter.CreateCounter<long>("soketi_webhooks_retried_total", description: "Webhook attempts that failed and were scheduled again.");
+        _sent = _meter.CreateCounter<long>("webhooks_sent_total", description: "Webhook requests the receiver accepted (2xx).");
+        _failed = _meter.CreateCounter<long>("webhooks_failed_total", description: "Webhook requests given up on: refused (4xx), out of retry time, or dropped from a full queue.");
+        _retried = _meter.CreateCounter<long>("webhooks_retried_total", description: "Webhook attempts that failed and were scheduled again.");
     }
 
     public void Sent(string appId) => _sent.Add(1, new KeyValuePair<string, object?>("app_id", appId));

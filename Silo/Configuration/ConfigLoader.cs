@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Hosting;
@@ -12,7 +13,7 @@ namespace SoketiOrleans.Silo.Configuration;
 /// <c>SOKETI_*</c> env vars. Any invalid value stops start-up with every problem listed, except
 /// one from an unprefixed variable, which is ignored with a warning (<see cref="UnprefixedVariable"/>).
 /// </summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     public static SoketiOptions Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
     {
@@ -167,8 +168,6 @@ public static class ConfigLoader
             }
         }
 
-        WarnOfOptionsWithoutEffect(r);
-
         var appDefaults = new App
         {
             Id = "",
@@ -184,6 +183,8 @@ public static class ConfigLoader
         };
 
         var apps = AppsReader.Read(r, appDefaults);
+        var gracePeriod = TimeSpan.FromMilliseconds(r.Int("shutdownGracePeriod", 0, int.MaxValue, 3000));
+        var drainDelay = TimeSpan.FromMilliseconds(r.Int("shutdownDrainDelay", 0, int.MaxValue, 0));
         return new SoketiOptions
         {
             Role = role,
@@ -192,7 +193,10 @@ public static class ConfigLoader
             Host = Host(r),
             Port = r.Int("port", 1, 65535, 6001),
             Debug = r.Bool("debug"),
-            ShutdownGracePeriod = TimeSpan.FromMilliseconds(r.Int("shutdownGracePeriod", 0, int.MaxValue, 3000)),
+            ShutdownGracePeriod = gracePeriod,
+            ShutdownDrainDelay = drainDelay,
+            JsonLogs = r.OneOf("logFormat", "text", ["text", "json"], []) == "json",
+            Metrics = Metrics(r),
             Gateway = new GatewayOptions(
                 PathPrefix(r.String("pathPrefix")),
                 new PusherSocketOptions(
@@ -201,7 +205,9 @@ public static class ConfigLoader
                     r.Int("websockets.maxBackpressureInKb", 1, int.MaxValue, 1024) * 1024L),
                 (long)(r.PositiveNumber("httpApi.requestLimitInMb", 100) * 1024 * 1024),
                 TimeSpan.FromMilliseconds(r.Int("userAuthenticationTimeout", 1, int.MaxValue, 30000)),
-                TimeSpan.FromSeconds(r.Int("channelLimits.cacheTtl", 1, int.MaxValue, 1800))),
+                TimeSpan.FromSeconds(r.Int("channelLimits.cacheTtl", 1, int.MaxValue, 1800)),
+                new DrainOptions(drainDelay, gracePeriod),
+                r.PositiveNumber("httpApi.acceptTraffic.memoryThreshold", 85)),
             Orleans = new OrleansOptions(
                 r.Int("orleans.siloPort", 0, 65535, 0),
                 r.Int("orleans.primarySiloPort", 0, 65535, 0),
@@ -234,13 +240,21 @@ public static class ConfigLoader
         r.OneOf(path, fallback, allowed, known);
     }
 
-    private static void WarnOfOptionsWithoutEffect(OptionsReader r)
+    private static MetricsOptions Metrics(OptionsReader r)
     {
-        if (r.Bool("metrics.enabled"))
+        var d = MetricsOptions.Defaults;
+        r.OneOf("metrics.driver", "prometheus", ["prometheus"], []);
+        var prefix = r.String("metrics.prometheus.prefix", d.Prefix);
+        if (!PrometheusPrefix().IsMatch(prefix))
         {
-            r.Warnings.Add($"{EnvironmentVariables.Describe("metrics.enabled")} is set but metrics are not implemented yet; no metrics server is started");
+            r.Problems.Add($"{EnvironmentVariables.Describe("metrics.prometheus.prefix")}: \"{prefix}\" cannot start a Prometheus metric name; allowed: letters, digits, _ and :, not starting with a digit");
         }
+
+        return new MetricsOptions(r.Bool("metrics.enabled"), Host(r, "metrics.host"), r.Int("metrics.port", 1, 65535, d.Port), prefix);
     }
+
+    [GeneratedRegex("^([a-zA-Z_:][a-zA-Z0-9_:]*)?$")]
+    private static partial Regex PrometheusPrefix();
 
     private static WebhookOptions Webhooks(OptionsReader r)
     {
@@ -254,12 +268,12 @@ public static class ConfigLoader
             r.Milliseconds("webhooks.retry.giveUpAfter", 0, d.GiveUpAfter));
     }
 
-    private static string Host(OptionsReader r)
+    private static string Host(OptionsReader r, string path = "host")
     {
-        var host = r.String("host", "0.0.0.0");
+        var host = r.String(path, "0.0.0.0");
         if (host != "localhost" && !IPAddress.TryParse(host, out _))
         {
-            r.Problems.Add($"{EnvironmentVariables.Describe("host")}: \"{host}\" is not an IP address; allowed: an IPv4/IPv6 address or localhost");
+            r.Problems.Add($"{EnvironmentVariables.Describe(path)}: \"{host}\" is not an IP address; allowed: an IPv4/IPv6 address or localhost");
         }
 
         return host;

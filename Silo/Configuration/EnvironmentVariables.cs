@@ -143,6 +143,8 @@ internal static class EnvironmentVariables
         ["WEBHOOKS_RETRY_MAX_DELAY"] = "webhooks.retry.maxDelay",
         ["WEBHOOKS_RETRY_GIVE_UP_AFTER"] = "webhooks.retry.giveUpAfter",
         ["CLUSTER_SECRET"] = "cluster.secret",
+        ["SHUTDOWN_DRAIN_DELAY"] = "shutdownDrainDelay",
+        ["LOG_FORMAT"] = "logFormat",
     };
 
     /// <summary>

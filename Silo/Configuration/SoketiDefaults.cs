@@ -13,6 +13,8 @@ internal static class SoketiDefaults
       "pathPrefix": "",
       "mode": "full",
       "shutdownGracePeriod": 3000,
+      "shutdownDrainDelay": 0,
+      "logFormat": "text",
       "userAuthenticationTimeout": 30000,
       "adapter": { "driver": "local" },
       "cluster": {
@@ -48,9 +50,9 @@ internal static class SoketiDefaults
       "channelLimits": { "maxNameLength": 200, "cacheTtl": 1800 },
       "eventLimits": { "maxChannelsAtOnce": 100, "maxNameLength": 200, "maxPayloadInKb": 100, "maxBatchSize": 10 },
       "presence": { "maxMembersPerChannel": 100, "maxMemberSizeInKb": 2 },
-      "httpApi": { "requestLimitInMb": 100 },
+      "httpApi": { "requestLimitInMb": 100, "acceptTraffic": { "memoryThreshold": 85 } },
       "ssl": { "certPath": "", "keyPath": "", "passphrase": "", "caPath": "" },
-      "metrics": { "enabled": false },
+      "metrics": { "enabled": false, "driver": "prometheus", "host": "0.0.0.0", "port": 9601, "prometheus": { "prefix": "soketi_" } },
       "webhooks": {
         "batching": { "enabled": false, "duration": 50 },
         "timeout": 5000,

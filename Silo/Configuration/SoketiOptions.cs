@@ -24,6 +24,14 @@ public sealed record SoketiOptions
 
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>From the stop signal to the first socket told to reconnect elsewhere.</summary>
+    public TimeSpan ShutdownDrainDelay { get; init; }
+
+    /// <summary>Log lines as JSON objects instead of text.</summary>
+    public bool JsonLogs { get; init; }
+
+    public MetricsOptions Metrics { get; init; } = MetricsOptions.Defaults;
+
     public required GatewayOptions Gateway { get; init; }
 
     public required OrleansOptions Orleans { get; init; }
@@ -36,6 +44,13 @@ public sealed record SoketiOptions
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public GrainsOptions Grains => new(Apps, Webhooks, ShutdownGracePeriod);
+}
+
+/// <param name="Enabled">Serve <c>/metrics</c>; the metrics port is opened only then.</param>
+/// <param name="Prefix">Prepended to soketi's metric names and this server's own.</param>
+public sealed record MetricsOptions(bool Enabled, string Host, int Port, string Prefix)
+{
+    public static readonly MetricsOptions Defaults = new(false, "0.0.0.0", 9601, "soketi_");
 }
 
 /// <summary>soketi's <c>mode</c>: which halves of the server this process runs.</summary>

@@ -23,6 +23,9 @@ public static class Frames
         ? $$$"""{"event":"pusher:error","data":{"code":{{{code}}},"message":"{{{message}}}"}}"""
         : $$$"""{"event":"pusher:error","channel":"{{{channel}}}","data":{"code":{{{code}}},"message":"{{{message}}}"}}""";
 
+    public static string ConnectionEstablished(string socketId, int activityTimeout = 30) =>
+        $$"""{"event":"pusher:connection_established","data":"{\"socket_id\":\"{{socketId}}\",\"activity_timeout\":{{activityTimeout}}}"}""";
+
     public static string SubscriptionSucceeded(string channel) =>
         $$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{channel}}","data":"{}"}""";
 

@@ -48,7 +48,7 @@ public sealed class RedisWebhookOutageTests
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument is { Name: "soketi_webhooks_failed_total", Meter.Name: WebhookMetrics.MeterName })
+                if (instrument is { Name: "webhooks_failed_total", Meter.Name: WebhookMetrics.MeterName })
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

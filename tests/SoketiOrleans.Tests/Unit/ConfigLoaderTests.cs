@@ -143,15 +143,6 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("unknown command-line argument \"--port=1\"; allowed: [start] --config=<file.json>",
             Assert.Single(Assert.Throws<ConfigurationException>(() => Load(["--port=1"])).Problems));
 
-    [Fact]
-    public void Options_without_effect_are_reported_as_warnings()
-    {
-        var options = Load(env: new() { ["SOKETI_METRICS_ENABLED"] = "true" });
-        Assert.Equal(
-            "metrics.enabled (SOKETI_METRICS_ENABLED) is set but metrics are not implemented yet; no metrics server is started",
-            Assert.Single(options.Warnings));
-    }
-
     private static SoketiOptions Load(string[]? args = null, Dictionary<string, string>? env = null) =>
         ConfigLoader.Load(args ?? [], env ?? []);
 

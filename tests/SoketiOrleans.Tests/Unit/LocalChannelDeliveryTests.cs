@@ -1,3 +1,4 @@
+using SoketiOrleans.Gateway.Metrics;
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -47,7 +48,7 @@ public sealed class LocalChannelDeliveryTests : IAsyncLifetime
         var index = new LocalChannelIndex(_cluster, gateway, _reassertion, users, NullLogger<LocalChannel>.Instance);
         _observer = new GatewayObserver(index, new SocketRegistry(), new GatewayState(index, users, new ConnectionQuotas(_cluster, gateway, _reassertion)));
         gateway.Attach(_observer);
-        _socket = new PusherSocket("1.1", App, _wire, maxQueuedBytes: 1 << 20);
+        _socket = new PusherSocket("1.1", App, _wire, maxQueuedBytes: 1 << 20, new GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), "soketi_", 6001).ForApp(App.Id));
         _writer = _socket.RunWriterAsync(CancellationToken.None);
 
         (_channel, var admitted) = await index.Join(App, "orders", _socket);

@@ -34,7 +34,7 @@ public sealed class WebhookMetricsTests
         metrics.Failed("app-2");
 
         Assert.Equal(
-            [("soketi_webhooks_sent_total", 1L, "app-1"), ("soketi_webhooks_retried_total", 1L, "app-1"), ("soketi_webhooks_failed_total", 1L, "app-2")],
+            [("webhooks_sent_total", 1L, "app-1"), ("webhooks_retried_total", 1L, "app-1"), ("webhooks_failed_total", 1L, "app-2")],
             recorded);
     }
 }

@@ -17,5 +17,15 @@ public sealed class HealthTests(ServerFixture fixture) : IDisposable
         Assert.Equal((200, "OK"), ((int)response.StatusCode, await response.Content.ReadAsStringAsync()));
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/ready")]
+    public async Task Probe_answers_HEAD_with_200_and_no_body(string path)
+    {
+        using var response = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal((200, ""), ((int)response.StatusCode, await response.Content.ReadAsStringAsync()));
+    }
+
     public void Dispose() => _http.Dispose();
 }
