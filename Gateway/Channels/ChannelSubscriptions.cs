@@ -67,6 +67,14 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICl
         }
 
         socket.Subscriptions.Add(channel, new SocketSubscription(local, presence?.UserId));
+        if (presence is null)
+        {
+            LogJoined(logger, socket.Id, channel);
+        }
+        else
+        {
+            LogJoinedAs(logger, socket.Id, channel, presence.UserId);
+        }
         if (presence is not null)
         {
             return; // the grain sends the snapshot in the channel's stream, which makes the socket a subscriber
@@ -87,6 +95,7 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICl
         if (socket.Subscriptions.Remove(channel, out var subscription))
         {
             subscription.Channel.Leave(socket);
+            LogLeft(logger, socket.Id, channel);
         }
 
         return Task.CompletedTask;
@@ -187,6 +196,15 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICl
         LogSubscribeFailed(logger, e, channel, socket.Id);
         socket.Send(PusherFrame.SubscriptionError(channel, "ServerError", "A server error has occurred.", 500));
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Socket {SocketId} subscribed to {Channel}")]
+    private static partial void LogJoined(ILogger logger, string socketId, string channel);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Socket {SocketId} subscribed to {Channel} as user {UserId}")]
+    private static partial void LogJoinedAs(ILogger logger, string socketId, string channel, string userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Socket {SocketId} unsubscribed from {Channel}")]
+    private static partial void LogLeft(ILogger logger, string socketId, string channel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing socket {SocketId} to {Channel} failed")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string channel, string socketId);

@@ -85,7 +85,7 @@ public static class GatewayHostingExtensions
         app.Map(prefix + "/app/{appKey}", (HttpContext context, string appKey, WebSocketEndpoint endpoint) => endpoint.Handle(context, appKey));
 
         var api = app.MapGroup(prefix + "/apps/{appId}");
-        api.AddEndpointFilter<ApiCallMetrics>();
+        api.AddEndpointFilter<ApiCallRecorder>();
         api.MapPost("/events", (HttpContext context, string appId, EventsEndpoints events) => events.Trigger(context, appId));
         api.MapPost("/batch_events", (HttpContext context, string appId, EventsEndpoints events) => events.TriggerBatch(context, appId));
         api.MapGet("/channels", (HttpContext context, string appId, ChannelsEndpoints channels) => channels.List(context, appId));

@@ -32,6 +32,7 @@ internal sealed partial class SocketSession(
         _ = AbortWhenCloseIsNotAnswered(writer, ended.Token);
         registry.Add(socket);
         socket.Metrics.Connected();
+        LogConnected(logger, socket.Id, socket.App.Id);
         socket.Send(connectionEstablished);
         try
         {
@@ -44,6 +45,7 @@ internal sealed partial class SocketSession(
             users.SignOut(socket);
             registry.Remove(socket);
             socket.Metrics.Disconnected();
+            LogDisconnected(logger, socket.Id, socket.App.Id, (int?)webSocket.CloseStatus);
             await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
             await ended.CancelAsync();
         }
@@ -219,6 +221,12 @@ internal sealed partial class SocketSession(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Event} from socket {SocketId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Exception exception, string @event, string socketId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Socket {SocketId} of app {AppId} connected")]
+    private static partial void LogConnected(ILogger logger, string socketId, string appId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Socket {SocketId} of app {AppId} disconnected (close code {CloseCode})")]
+    private static partial void LogDisconnected(ILogger logger, string socketId, string appId, int? closeCode);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored unknown event {Event} from socket {SocketId}")]
     private static partial void LogUnknownEvent(ILogger logger, string @event, string socketId);
