@@ -4,6 +4,7 @@ using SoketiOrleans.Silo;
 using SoketiOrleans.Silo.Cluster;
 using SoketiOrleans.Silo.Configuration;
 using SoketiOrleans.Silo.Redis;
+using SoketiOrleans.Silo.Tls;
 
 SoketiOptions options;
 try
@@ -56,13 +57,14 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
         kestrel.Limits.MaxRequestBodySize = options.Gateway.HttpRequestLimitBytes;
+        var listen = TlsListener.Configure(kestrel, options.Tls);
         if (options.Host == "localhost")
         {
-            kestrel.ListenLocalhost(options.Port);
+            kestrel.ListenLocalhost(options.Port, listen);
         }
         else
         {
-            kestrel.Listen(Ports.ListenAddress(options.Host), options.Port);
+            kestrel.Listen(Ports.ListenAddress(options.Host), options.Port, listen);
         }
     });
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));

@@ -159,14 +159,6 @@ public static class ConfigLoader
         NamedAfterAdapter(r, adapter, "cache.driver", "memory", ["redis"], ["sqs"]);
         NamedAfterAdapter(r, adapter, "queue.driver", "sync", ["redis"], ["sqs"]);
         NamedAfterAdapter(r, adapter, "rateLimiter.driver", "local", ["redis", "cluster"], []);
-        foreach (var tls in new[] { "ssl.certPath", "ssl.keyPath" })
-        {
-            if (r.String(tls) != "")
-            {
-                r.Problems.Add($"{EnvironmentVariables.Describe(tls)}: TLS is not supported by this server yet; terminate TLS in a proxy in front of it");
-            }
-        }
-
         WarnOfOptionsWithoutEffect(r);
 
         var appDefaults = new App
@@ -191,6 +183,7 @@ public static class ConfigLoader
             Discovery = adapter == "cluster" ? ClusterReader.Read(r) : null,
             Host = Host(r),
             Port = r.Int("port", 1, 65535, 6001),
+            Tls = TlsReader.Read(r),
             Debug = r.Bool("debug"),
             ShutdownGracePeriod = TimeSpan.FromMilliseconds(r.Int("shutdownGracePeriod", 0, int.MaxValue, 3000)),
             Gateway = new GatewayOptions(
