@@ -4,12 +4,14 @@ namespace SoketiOrleans.Gateway.Hosting;
 /// <param name="PathPrefix">"" or "/something", prepended to every route as soketi does.</param>
 /// <param name="UserAuthenticationTimeout">How long a socket of an app with <c>enableUserAuthentication</c> has to sign in.</param>
 /// <param name="ChannelCacheTtl">How long a cache channel keeps its last event.</param>
+/// <param name="Cors">The CORS headers of the HTTP responses.</param>
 public sealed record GatewayOptions(
     string PathPrefix,
     PusherSocketOptions WebSockets,
     long HttpRequestLimitBytes,
     TimeSpan UserAuthenticationTimeout,
-    TimeSpan ChannelCacheTtl);
+    TimeSpan ChannelCacheTtl,
+    CorsOptions Cors);
 
 /// <param name="ActivityTimeout">Sent to clients as <c>activity_timeout</c>; also how long a silent socket waits for a server ping.</param>
 /// <param name="PongTimeout">How long a pinged socket has to answer before it is closed with 4201.</param>

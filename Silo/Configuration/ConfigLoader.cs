@@ -194,7 +194,8 @@ public static class ConfigLoader
                     r.Int("websockets.maxBackpressureInKb", 1, int.MaxValue, 1024) * 1024L),
                 (long)(r.PositiveNumber("httpApi.requestLimitInMb", 100) * 1024 * 1024),
                 TimeSpan.FromMilliseconds(r.Int("userAuthenticationTimeout", 1, int.MaxValue, 30000)),
-                TimeSpan.FromSeconds(r.Int("channelLimits.cacheTtl", 1, int.MaxValue, 1800))),
+                TimeSpan.FromSeconds(r.Int("channelLimits.cacheTtl", 1, int.MaxValue, 1800)),
+                CorsReader.Read(r)),
             Orleans = new OrleansOptions(
                 r.Int("orleans.siloPort", 0, 65535, 0),
                 r.Int("orleans.primarySiloPort", 0, 65535, 0),
