@@ -5,6 +5,7 @@ using SoketiOrleans.Silo.Cluster;
 using SoketiOrleans.Silo.Configuration;
 using SoketiOrleans.Silo.Metrics;
 using SoketiOrleans.Silo.Redis;
+using SoketiOrleans.Silo.Tls;
 
 SoketiOptions options;
 try
@@ -57,13 +58,14 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
         kestrel.Limits.MaxRequestBodySize = options.Gateway.HttpRequestLimitBytes;
+        var listen = TlsListener.Configure(kestrel, options.Tls);
         if (options.Host == "localhost")
         {
-            kestrel.ListenLocalhost(options.Port);
+            kestrel.ListenLocalhost(options.Port, listen);
         }
         else
         {
-            kestrel.Listen(Ports.ListenAddress(options.Host), options.Port);
+            kestrel.Listen(Ports.ListenAddress(options.Host), options.Port, listen);
         }
 
         MetricsPort.Listen(kestrel, options.Metrics);

@@ -51,6 +51,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<EventsEndpoints>();
         services.AddSingleton<ChannelsEndpoints>();
         services.AddSingleton<GatewayLifecycle>();
+        services.AddSingleton<CorsHeaders>();
         services.AddSingleton<ConnectionQuotas>();
         services.AddSingleton<RateLimits>();
         services.AddHostedService<GatewayObserverRegistration>();
@@ -80,6 +81,7 @@ public static class GatewayHostingExtensions
         // No WebSocket-level pings: Pusher's own ping and pong (the activity timeout) find dead
         // sockets, and ASP.NET Core's keep-alive would hold a timer for every socket.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        app.Use(app.Services.GetRequiredService<CorsHeaders>().Handle);
         HealthEndpoints.MapProbes(app, prefix, () => lifecycle.IsClosing);
         HealthEndpoints.MapAcceptTraffic(app, prefix, () => lifecycle.IsClosing, options.AcceptTrafficMemoryThreshold);
         app.Map(prefix + "/app/{appKey}", (HttpContext context, string appKey, WebSocketEndpoint endpoint) => endpoint.Handle(context, appKey));

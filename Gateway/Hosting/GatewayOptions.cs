@@ -5,6 +5,7 @@ namespace SoketiOrleans.Gateway.Hosting;
 /// <param name="UserAuthenticationTimeout">How long a socket of an app with <c>enableUserAuthentication</c> has to sign in.</param>
 /// <param name="ChannelCacheTtl">How long a cache channel keeps its last event.</param>
 /// <param name="AcceptTrafficMemoryThreshold">Percent of the process's available memory above which <c>/accept-traffic</c> answers 503.</param>
+/// <param name="Cors">The CORS headers of the HTTP responses.</param>
 public sealed record GatewayOptions(
     string PathPrefix,
     PusherSocketOptions WebSockets,
@@ -12,7 +13,8 @@ public sealed record GatewayOptions(
     TimeSpan UserAuthenticationTimeout,
     TimeSpan ChannelCacheTtl,
     DrainOptions Drain,
-    double AcceptTrafficMemoryThreshold);
+    double AcceptTrafficMemoryThreshold,
+    CorsOptions Cors);
 
 /// <param name="ActivityTimeout">Sent to clients as <c>activity_timeout</c>; also how long a silent socket waits for a server ping.</param>
 /// <param name="PongTimeout">How long a pinged socket has to answer before it is closed with 4201.</param>

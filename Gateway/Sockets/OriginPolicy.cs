@@ -21,7 +21,8 @@ public static class OriginPolicy
         return allowed.Any(pattern => Matches(pattern, origin));
     }
 
-    private static bool Matches(string pattern, string origin)
+    /// <summary>Whether <paramref name="origin"/> is <paramref name="pattern"/> (case-insensitive), or fits it when it holds a <c>*</c>.</summary>
+    public static bool Matches(string pattern, string origin)
     {
         var star = pattern.IndexOf('*');
         if (star < 0)

@@ -160,13 +160,6 @@ public static partial class ConfigLoader
         NamedAfterAdapter(r, adapter, "cache.driver", "memory", ["redis"], ["sqs"]);
         NamedAfterAdapter(r, adapter, "queue.driver", "sync", ["redis"], ["sqs"]);
         NamedAfterAdapter(r, adapter, "rateLimiter.driver", "local", ["redis", "cluster"], []);
-        foreach (var tls in new[] { "ssl.certPath", "ssl.keyPath" })
-        {
-            if (r.String(tls) != "")
-            {
-                r.Problems.Add($"{EnvironmentVariables.Describe(tls)}: TLS is not supported by this server yet; terminate TLS in a proxy in front of it");
-            }
-        }
 
         var appDefaults = new App
         {
@@ -192,6 +185,7 @@ public static partial class ConfigLoader
             Discovery = adapter == "cluster" ? ClusterReader.Read(r) : null,
             Host = Host(r),
             Port = r.Int("port", 1, 65535, 6001),
+            Tls = TlsReader.Read(r),
             Debug = r.Bool("debug"),
             ShutdownGracePeriod = gracePeriod,
             ShutdownDrainDelay = drainDelay,
@@ -207,7 +201,8 @@ public static partial class ConfigLoader
                 TimeSpan.FromMilliseconds(r.Int("userAuthenticationTimeout", 1, int.MaxValue, 30000)),
                 TimeSpan.FromSeconds(r.Int("channelLimits.cacheTtl", 1, int.MaxValue, 1800)),
                 new DrainOptions(drainDelay, gracePeriod),
-                r.PositiveNumber("httpApi.acceptTraffic.memoryThreshold", 85)),
+                r.PositiveNumber("httpApi.acceptTraffic.memoryThreshold", 85),
+                CorsReader.Read(r)),
             Orleans = new OrleansOptions(
                 r.Int("orleans.siloPort", 0, 65535, 0),
                 r.Int("orleans.primarySiloPort", 0, 65535, 0),

@@ -51,6 +51,12 @@ internal static class SoketiDefaults
       "eventLimits": { "maxChannelsAtOnce": 100, "maxNameLength": 200, "maxPayloadInKb": 100, "maxBatchSize": 10 },
       "presence": { "maxMembersPerChannel": 100, "maxMemberSizeInKb": 2 },
       "httpApi": { "requestLimitInMb": 100, "acceptTraffic": { "memoryThreshold": 85 } },
+      "cors": {
+        "credentials": true,
+        "origin": ["*"],
+        "methods": ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        "allowedHeaders": ["Origin", "Content-Type", "X-Auth-Token", "X-Requested-With", "Accept", "Authorization", "X-CSRF-TOKEN", "XSRF-TOKEN", "X-Socket-Id"]
+      },
       "ssl": { "certPath": "", "keyPath": "", "passphrase": "", "caPath": "" },
       "metrics": { "enabled": false, "driver": "prometheus", "host": "0.0.0.0", "port": 9601, "prometheus": { "prefix": "soketi_" } },
       "webhooks": {

@@ -20,6 +20,9 @@ public sealed record SoketiOptions
 
     public required int Port { get; init; }
 
+    /// <summary>Set when the port serves TLS (soketi's <c>ssl.*</c>); null for plain HTTP.</summary>
+    public TlsOptions? Tls { get; init; }
+
     public bool Debug { get; init; }
 
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(3);

@@ -6,12 +6,13 @@ namespace SoketiOrleans.Tests.Harness;
 
 /// <summary>Signed HTTP API calls against one server, as a Pusher server SDK makes them.</summary>
 /// <param name="pathPrefix">The server's <c>pathPrefix</c> (e.g. <c>/ws</c>): called and signed as part of the path.</param>
-public sealed class PusherApi(Uri server, PusherSigner? signer = null, string pathPrefix = "") : IDisposable
+/// <param name="handler">How to connect, e.g. which TLS certificate to trust; the default handler when null.</param>
+public sealed class PusherApi(Uri server, PusherSigner? signer = null, string pathPrefix = "", HttpMessageHandler? handler = null) : IDisposable
 {
     /// <summary>Escapes only what JSON requires, as <c>JSON.stringify</c> in pusher-http-node does.</summary>
     private static readonly JsonSerializerOptions SdkJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly HttpClient _http = new() { BaseAddress = server, Timeout = TimeSpan.FromSeconds(15) };
+    private readonly HttpClient _http = new(handler ?? new SocketsHttpHandler()) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(15) };
 
     public PusherSigner Signer { get; } = signer ?? new PusherSigner();
 

@@ -33,7 +33,8 @@ public sealed class RawPusherClient : IAsyncDisposable
     public string SocketId { get; private set; } = "";
 
     /// <summary>Connects and returns before reading anything.</summary>
-    public static async Task<RawPusherClient> Open(Uri uri, string? origin = null)
+    /// <param name="configure">Further options, e.g. which TLS certificate to trust.</param>
+    public static async Task<RawPusherClient> Open(Uri uri, string? origin = null, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null)
@@ -41,14 +42,16 @@ public sealed class RawPusherClient : IAsyncDisposable
             socket.Options.SetRequestHeader("Origin", origin);
         }
 
+        configure?.Invoke(socket.Options);
+
         await socket.ConnectAsync(uri, CancellationToken.None);
         return new RawPusherClient(socket);
     }
 
     /// <summary>Connects and reads <c>pusher:connection_established</c>.</summary>
-    public static async Task<RawPusherClient> Connect(Uri uri, string? origin = null)
+    public static async Task<RawPusherClient> Connect(Uri uri, string? origin = null, Action<ClientWebSocketOptions>? configure = null)
     {
-        var client = await Open(uri, origin);
+        var client = await Open(uri, origin, configure);
         var established = await client.NextJson();
         Assert.Equal("pusher:connection_established", established.GetProperty("event").GetString());
         client.SocketId = JsonDocument.Parse(established.GetProperty("data").GetString()!).RootElement.GetProperty("socket_id").GetString()!;

@@ -1,24 +1,28 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace SoketiOrleans.Tests.Harness;
 
 /// <summary>
 /// The real server binary, started as users start it (environment variables and an optional
-/// --config file), on free loopback ports. Disposing kills it by PID.
+/// --config file), on free loopback ports. Disposing kills it by PID. A server given
+/// <c>SOKETI_SSL_CERT</c> is called with https:// and wss://.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string? _certificatePath;
 
-    private ServerProcess(Process process, int port, int siloPort, string pathPrefix, string address)
+    private ServerProcess(Process process, int port, int siloPort, string pathPrefix, string address, string? certificatePath)
     {
         _process = process;
         Port = port;
         SiloPort = siloPort;
         PathPrefix = pathPrefix;
         Address = address;
+        _certificatePath = certificatePath;
     }
 
     /// <summary>Where clients reach it: loopback, or its address in an <see cref="IsolatedNetwork"/>.</summary>
@@ -46,10 +50,12 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public Uri HttpUri => new($"http://{Address}:{Port}");
+    public bool Tls => _certificatePath is not null;
+
+    public Uri HttpUri => new($"{(Tls ? "https" : "http")}://{Address}:{Port}");
 
     public Uri WebSocketUri(string appKey = "app-key", string query = "protocol=7&client=js&version=8.4.0") =>
-        new($"ws://{Address}:{Port}{PathPrefix}/app/{appKey}?{query}");
+        new($"{(Tls ? "wss" : "ws")}://{Address}:{Port}{PathPrefix}/app/{appKey}?{query}");
 
     /// <summary>Path of the built server (Silo) assembly, in the same configuration as these tests.</summary>
     public static string ServerAssembly
@@ -150,7 +156,8 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment.TryAdd("DOTNET_TC_QuickJit", "1");
 
         var process = new Process { StartInfo = start };
-        var server = new ServerProcess(process, port, siloPort, env.GetValueOrDefault("SOKETI_PATH_PREFIX", ""), address);
+        var certificatePath = env.GetValueOrDefault("SOKETI_SSL_CERT") is { Length: > 0 } path ? path : null;
+        var server = new ServerProcess(process, port, siloPort, env.GetValueOrDefault("SOKETI_PATH_PREFIX", ""), address, certificatePath);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
@@ -186,7 +193,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Waits until <c>/ready</c> answers 200 (for a process started with <see cref="Launch"/>).</summary>
     public async Task WaitUntilReady()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient(ProbeHandler()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
@@ -215,6 +222,21 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"The server did not become ready:\n{Output}");
+    }
+
+    /// <summary>For a TLS server, trusts exactly the certificate it was started with: the first one of <c>SOKETI_SSL_CERT</c>'s file.</summary>
+    private SocketsHttpHandler ProbeHandler()
+    {
+        var handler = new SocketsHttpHandler();
+        if (_certificatePath is { } path)
+        {
+            using var first = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+            var expected = first.RawData;
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(expected);
+        }
+
+        return handler;
     }
 
     private void Append(string? line)

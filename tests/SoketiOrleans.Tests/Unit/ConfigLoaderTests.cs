@@ -104,7 +104,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("SOKETI_DEFAULT_APP_MAX_CONNS", "lots", "appManager.array.apps.0.maxConnections (SOKETI_DEFAULT_APP_MAX_CONNS) must be an integer, -1 for no limit; got \"lots\"")]
     [InlineData("SOKETI_DEFAULT_APP_KEY", "\"\"", "appManager.array.apps.0.key (SOKETI_DEFAULT_APP_KEY) must be a non-empty string; got \"\"")]
     [InlineData("SOKETI_EVENT_MAX_SIZE_IN_KB", "0", "eventLimits.maxPayloadInKb (SOKETI_EVENT_MAX_SIZE_IN_KB) must be a positive number; got 0")]
-    [InlineData("SOKETI_SSL_CERT", "/etc/cert.pem", "ssl.certPath (SOKETI_SSL_CERT): TLS is not supported by this server yet; terminate TLS in a proxy in front of it")]
+    [InlineData("SOKETI_SSL_CERT", "/etc/cert.pem", "ssl.keyPath (SOKETI_SSL_KEY) must be set too: ssl.certPath (SOKETI_SSL_CERT) is set, and TLS needs the certificate and its private key")]
     [InlineData("SOKETI_WEBSOCKETS_ACTIVITY_TIMEOUT", "0", "websockets.activityTimeout (SOKETI_WEBSOCKETS_ACTIVITY_TIMEOUT) must be an integer from 1 to 3600; got 0")]
     public void Invalid_values_name_the_key_the_env_var_and_what_is_allowed(string name, string value, string problem)
     {

@@ -41,9 +41,12 @@ function useServers(start, { shareClients = false, setup = async () => {} } = {}
   return servers;
 }
 
-/** A single server process for the current file; `options.env` adds SOKETI_* variables. */
+/**
+ * A single server process for the current file; `options.env` adds SOKETI_* variables, `options.tls`
+ * (`{ ca }`) is given to a TLS server's probe (see startServer).
+ */
 export function useServer(options = {}) {
-  const servers = useServers(async () => [await startServer(options.env)], options);
+  const servers = useServers(async () => [await startServer(options.env, options.tls)], options);
   return { get server() { return servers[0]; } };
 }
 

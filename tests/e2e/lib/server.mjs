@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,8 +31,9 @@ export async function freePort() {
 /**
  * Starts the server and waits until GET /ready answers 200.
  * @param {Record<string, string>} [env] extra SOKETI_* variables (e.g. SOKETI_ORLEANS_PRIMARY_SILO_PORT)
+ * @param {{ ca: string }} [tls] for a server given SOKETI_SSL_*: the PEM CA its certificate chains to (it is probed over https)
  */
-export async function startServer(env = {}) {
+export async function startServer(env = {}, tls = undefined) {
   const port = await freePort();
   const siloPort = await freePort();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SOKETI_')));
@@ -56,7 +58,7 @@ export async function startServer(env = {}) {
     },
   });
 
-  const server = new ServerProcess(child, port, siloPort, cwd);
+  const server = new ServerProcess(child, port, siloPort, cwd, tls?.ca);
   try {
     await server.waitUntilReady();
   } catch (error) {
@@ -92,13 +94,15 @@ class ServerProcess {
   #child;
   #output = [];
   #exited;
+  #ca;
 
-  constructor(child, port, siloPort, cwd) {
+  constructor(child, port, siloPort, cwd, ca) {
     this.#child = child;
+    this.#ca = ca;
     this.port = port;
     this.siloPort = siloPort;
     this.pid = child.pid;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = `${ca ? 'https' : 'http'}://127.0.0.1:${port}`;
     child.stdout.setEncoding('utf8').on('data', chunk => this.#output.push(chunk));
     child.stderr.setEncoding('utf8').on('data', chunk => this.#output.push(chunk));
     // Should the test process end without `stop` (a crash), the server must not outlive it.
@@ -133,8 +137,7 @@ class ServerProcess {
         throw new Error(`The server (${serverDll}) exited before it was ready:\n${this.output}`);
       }
       try {
-        const response = await fetch(`${this.url}/ready`, { signal: AbortSignal.timeout(2_000) });
-        if (response.status === 200) {
+        if (await this.#probe('/ready') === 200) {
           return;
         }
       } catch {
@@ -143,6 +146,21 @@ class ServerProcess {
       await new Promise(resolveDelay => setTimeout(resolveDelay, 100));
     }
     throw new Error(`The server was not ready within ${READY_TIMEOUT_MS} ms:\n${this.output}`);
+  }
+
+  /** The status of a GET; over https trusting only the server's CA (fetch cannot be given a CA). */
+  #probe(path) {
+    if (!this.#ca) {
+      return fetch(`${this.url}${path}`, { signal: AbortSignal.timeout(2_000) }).then(response => response.status);
+    }
+    return new Promise((resolveStatus, reject) => {
+      const request = httpsGet(`${this.url}${path}`, { ca: this.#ca, timeout: 2_000 }, response => {
+        response.resume();
+        resolveStatus(response.statusCode);
+      });
+      request.on('timeout', () => request.destroy(new Error('timed out')));
+      request.on('error', reject);
+    });
   }
 
   /** SIGTERM by PID, then SIGKILL when it has not exited within the timeout. */
