@@ -245,7 +245,7 @@ public static partial class ConfigLoader
             r.Problems.Add($"{EnvironmentVariables.Describe("metrics.prometheus.prefix")}: \"{prefix}\" cannot start a Prometheus metric name; allowed: letters, digits, _ and :, not starting with a digit");
         }
 
-        return new MetricsOptions(r.Bool("metrics.enabled"), Host(r, "metrics.host"), r.Int("metrics.port", 1, 65535, d.Port), prefix);
+        return new MetricsOptions(r.Bool("metrics.enabled"), Host(r, "metrics.host"), r.Int("metrics.port", 0, 65535, d.Port), prefix);
     }
 
     [GeneratedRegex("^([a-zA-Z_:][a-zA-Z0-9_:]*)?$")]

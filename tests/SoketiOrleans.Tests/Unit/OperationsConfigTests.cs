@@ -56,7 +56,7 @@ public sealed class OperationsConfigTests
                 "metrics.driver (SOKETI_METRICS_DRIVER): \"statsd\" is not a known value; allowed: prometheus",
                 "metrics.prometheus.prefix (SOKETI_METRICS_PROMETHEUS_PREFIX): \"9-bad\" cannot start a Prometheus metric name; allowed: letters, digits, _ and :, not starting with a digit",
                 "metrics.host (SOKETI_METRICS_HOST): \"metrics.local\" is not an IP address; allowed: an IPv4/IPv6 address or localhost",
-                "metrics.port (SOKETI_METRICS_SERVER_PORT) must be an integer from 1 to 65535; got 0",
+                "metrics.port (SOKETI_METRICS_SERVER_PORT) must be an integer from 0 to 65535; got 70000",
                 "httpApi.acceptTraffic.memoryThreshold (SOKETI_HTTP_ACCEPT_TRAFFIC_MEMORY_THRESHOLD) must be a positive number; got 0",
             ],
             Problems(new()
@@ -64,7 +64,7 @@ public sealed class OperationsConfigTests
                 ["SOKETI_METRICS_DRIVER"] = "statsd",
                 ["SOKETI_METRICS_PROMETHEUS_PREFIX"] = "9-bad",
                 ["SOKETI_METRICS_HOST"] = "metrics.local",
-                ["SOKETI_METRICS_SERVER_PORT"] = "0",
+                ["SOKETI_METRICS_SERVER_PORT"] = "70000",
                 ["SOKETI_SHUTDOWN_DRAIN_DELAY"] = "-1",
                 ["SOKETI_HTTP_ACCEPT_TRAFFIC_MEMORY_THRESHOLD"] = "0",
                 ["SOKETI_LOG_FORMAT"] = "xml",
