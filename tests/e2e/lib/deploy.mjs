@@ -53,17 +53,13 @@ export function kubernetesObjects() {
 }
 
 /**
- * Environment variable names the server reads: every one in docs/configuration.md (prefixed and
- * unprefixed), the pod variables of Orleans' Kubernetes hosting, and the drain delay, which the
- * shutdown drain work documents there (until then the server ignores it).
+ * Environment variable names the server reads: every one in docs/configuration.md (prefixed,
+ * unprefixed, Kubernetes'), and the drain delay, which the shutdown drain work documents there
+ * (until then the server ignores it).
  */
 export function knownVariables() {
   const doc = readFileSync(join(REPO, 'docs', 'configuration.md'), 'utf8');
-  const names = new Set([...doc.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map(m => m[1]));
-  for (const name of ['POD_NAME', 'POD_NAMESPACE', 'POD_IP', 'SOKETI_SHUTDOWN_DRAIN_DELAY']) {
-    names.add(name);
-  }
-  return names;
+  return new Set([...[...doc.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map(m => m[1]), 'SOKETI_SHUTDOWN_DRAIN_DELAY']);
 }
 
 /** deploy/Dockerfile's instructions, as `{ keyword, args }`. */
