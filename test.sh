@@ -21,6 +21,14 @@ fi
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   missing+=(redis-server)
 fi
+# The deploy recipes' tests validate the Compose files with Debian's docker-compose (no container
+# engine needed) and run nginx with the Compose files' configuration in front of local servers.
+if ! command -v docker-compose >/dev/null 2>&1; then
+  missing+=(docker-compose)
+fi
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  missing+=(nginx)
+fi
 # The cluster mode's partition test cuts a node off in network namespaces of its own (iproute2's ip, as root).
 if ! command -v ip >/dev/null 2>&1; then
   missing+=(iproute2)

@@ -54,8 +54,14 @@ internal static class Roles
     private static void AddSilo(WebApplicationBuilder builder, SoketiOptions options, RedisStore? redis, ClusterRejoin rejoin)
     {
         var node = options.Discovery is not null ? ClusterClustering.AddNode(builder.Services, options, rejoin) : null;
+        var pod = KubernetesHosting.Detect(options, ConfigLoader.ProcessEnvironment());
         builder.UseOrleans(silo =>
         {
+            if (pod is not null)
+            {
+                KubernetesHosting.Configure(silo, pod, options);
+            }
+
             if (node is not null)
             {
                 ClusterClustering.Configure(silo, options, node);

@@ -14,7 +14,7 @@ export const APP = Object.freeze({ id: 'app-id', key: 'app-key', secret: 'app-se
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-const serverDll = process.env.SOKETI_ORLEANS_DLL
+export const serverDll = process.env.SOKETI_ORLEANS_DLL
   || resolve(dirname(fileURLToPath(import.meta.url)), '../../../Silo/bin/Release/net10.0/SoketiOrleans.Silo.dll');
 
 /** A port the OS just handed out on 127.0.0.1 (bound to port 0, then released). */
