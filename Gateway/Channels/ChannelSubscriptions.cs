@@ -14,6 +14,9 @@ namespace SoketiOrleans.Gateway.Channels;
 /// </summary>
 public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICluster cluster, GatewayIdentity gateway, ILogger<ChannelSubscriptions> logger)
 {
+    /// <summary>How long a subscription waits for the grains of channels the socket left to count it out (a failing-over silo's are moving).</summary>
+    private static readonly TimeSpan LeavesConfirmationTimeout = TimeSpan.FromSeconds(10);
+
     private const string NameNotAllowed =
         "The channel name is not allowed. Read channel conventions: https://pusher.com/docs/channels/using_channels/channels/#channel-naming-conventions";
 
@@ -49,6 +52,8 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICl
         bool admitted;
         try
         {
+            // Read-your-writes: the channels this socket left stop counting it before it hears of its next subscription.
+            await socket.LeavesConfirmed(channel).WaitAsync(LeavesConfirmationTimeout);
             var member = presence is null ? null : new PresenceSocket(socket.Id, presence.UserId, presence.UserInfoJson);
             (local, admitted) = await channels.Join(socket.App, channel, socket, member);
         }
@@ -94,7 +99,11 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICl
     {
         if (socket.Subscriptions.Remove(channel, out var subscription))
         {
-            subscription.Channel.Leave(socket);
+            if (subscription.Channel.Leave(socket) is var version and > 0)
+            {
+                socket.LeftUnconfirmed(subscription.Channel, version);
+            }
+
             LogLeft(logger, socket.Id, channel);
         }
 

@@ -107,13 +107,15 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
         }
     }
 
-    internal void Leave(PusherSocket socket)
+    /// <returns>The version of the state without the socket (see <see cref="Confirmed"/>); 0 when it was not here.</returns>
+    internal long Leave(PusherSocket socket)
     {
+        long version;
         lock (Gate)
         {
             if (!_active.Remove(socket.Id) && !_pending.Remove(socket.Id))
             {
-                return;
+                return 0;
             }
 
             _members?.Remove(socket.Id);
@@ -122,11 +124,15 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
                 joining.Admitted.TrySetResult(false);
             }
 
-            Changed();
+            version = Changed();
         }
 
         Schedule();
+        return version;
     }
+
+    /// <summary>Completes once the grain has taken a report as of <paramref name="version"/> (or a later one).</summary>
+    internal Task Confirmed(long version) => WhenAcknowledged(version);
 
     internal void Deliver(ChannelDelivery delivery)
     {

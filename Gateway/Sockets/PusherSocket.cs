@@ -34,6 +34,12 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     /// <summary>Completes when a close was first asked for, whether or not the close frame could be sent yet.</summary>
     internal Task CloseRequested => _closeRequested.Task;
 
+    /// <summary>
+    /// Channels this socket left whose grains may not have counted the departure yet, with the
+    /// version that does. Touched only by the socket's own message loop; null when there are none.
+    /// </summary>
+    private List<(LocalChannel Channel, long Version)>? _unconfirmedLeaves;
+
     /// <summary>The app's <c>maxClientEventsPerSecond</c>, counted for this socket.</summary>
     internal FixedWindowLimit ClientEventLimit { get; } = new();
     /// <summary>The user the socket signed in as; null until then. Set only by the socket's own message loop.</summary>
@@ -96,6 +102,27 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     {
         _discarding = true;
         Close(code, reason);
+    }
+
+    internal void LeftUnconfirmed(LocalChannel channel, long version) => (_unconfirmedLeaves ??= []).Add((channel, version));
+
+    /// <summary>
+    /// Completes once every other channel this socket left has counted it out at its grain, so that
+    /// a <c>subscription_succeeded</c> for <paramref name="joining"/> means the HTTP API, on any
+    /// node, no longer counts it there. A departure from <paramref name="joining"/> itself needs no
+    /// wait: the join's own report supersedes it (and a leave and a rejoin reported together make
+    /// no member event, as before).
+    /// </summary>
+    internal Task LeavesConfirmed(string joining)
+    {
+        if (_unconfirmedLeaves is not { } leaves)
+        {
+            return Task.CompletedTask;
+        }
+
+        _unconfirmedLeaves = null;
+        var waits = leaves.Where(l => l.Channel.Channel != joining).Select(l => l.Channel.Confirmed(l.Version)).ToArray();
+        return waits.Length == 0 ? Task.CompletedTask : Task.WhenAll(waits);
     }
 
     /// <summary>Records that the client spoke; any outstanding server ping is answered by it.</summary>

@@ -22,6 +22,38 @@ public abstract class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Read-your-writes for a socket's own actions: once it hears <c>subscription_succeeded</c> for
+    /// one channel, every earlier subscribe and unsubscribe of that socket is what both nodes' HTTP
+    /// API answer, read once, without waiting: here after 1000 subscribe/unsubscribe pairs sent
+    /// back to back.
+    /// </summary>
+    [Fact]
+    public async Task After_a_subscription_succeeds_both_nodes_count_every_earlier_unsubscribe_of_that_socket()
+    {
+        var churned = Names.Unique("churned-");
+        var last = Names.Unique("last-");
+        await using var client = await Connect(fixture.A);
+        for (var i = 0; i < 1000; i++)
+        {
+            await client.Subscribe(churned);
+            await client.Unsubscribe(churned);
+        }
+
+        await client.Subscribe(last);
+        await client.WaitFor("pusher_internal:subscription_succeeded", last, TimeSpan.FromSeconds(30));
+
+        foreach (var api in new[] { _apiA, _apiB })
+        {
+            Assert.Equal((200, """{"occupied":false,"subscription_count":0}"""), await api.Get($"/channels/{churned}"));
+            Assert.Equal((200, """{"occupied":true,"subscription_count":1}"""),
+                await api.Get($"/channels/{last}", new Dictionary<string, string> { ["info"] = "subscription_count" }));
+            var listed = JsonDocument.Parse((await api.Get("/channels")).Body).RootElement.GetProperty("channels");
+            Assert.False(listed.TryGetProperty(churned, out _), $"{churned} is still listed");
+            Assert.True(listed.TryGetProperty(last, out _), $"{last} is not listed");
+        }
+    }
+
     [Fact]
     public async Task Event_triggered_through_one_node_reaches_subscribers_on_both()
     {
