@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Channels;
 using SoketiOrleans.Gateway.Cluster;
+using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Protocol;
@@ -12,7 +13,8 @@ namespace SoketiOrleans.Gateway.Channels;
 /// <c>pusher:subscribe</c> and <c>pusher:unsubscribe</c>: name rules, auth, then the local index
 /// and, through it, the channel grain (which also keeps presence members).
 /// </summary>
-public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICluster cluster, GatewayIdentity gateway, ILogger<ChannelSubscriptions> logger)
+public sealed partial class ChannelSubscriptions(
+    LocalChannelIndex channels, ICluster cluster, GatewayIdentity gateway, GatewayOptions options, ILogger<ChannelSubscriptions> logger)
 {
     /// <summary>How long a subscription waits for the grains of channels the socket left to count it out (a failing-over silo's are moving).</summary>
     private static readonly TimeSpan LeavesConfirmationTimeout = TimeSpan.FromSeconds(10);
@@ -45,6 +47,15 @@ public sealed partial class ChannelSubscriptions(LocalChannelIndex channels, ICl
                 socket.Send(ServerFrames.SubscriptionSucceeded(channel));
             }
 
+            return;
+        }
+
+        var maxChannels = options.WebSockets.MaxChannelsPerSocket;
+        if (socket.Subscriptions.Count >= maxChannels)
+        {
+            // Each channel costs the cluster a grain: one socket must not be able to create them without bound.
+            socket.Send(PusherFrame.SubscriptionError(channel, "LimitReached",
+                $"The connection is subscribed to the maximum of {maxChannels} channels.", PusherCloseCodes.OverCapacity));
             return;
         }
 

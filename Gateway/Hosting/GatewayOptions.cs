@@ -19,7 +19,8 @@ public sealed record GatewayOptions(
 /// <param name="ActivityTimeout">Sent to clients as <c>activity_timeout</c>; also how long a silent socket waits for a server ping.</param>
 /// <param name="PongTimeout">How long a pinged socket has to answer before it is closed with 4201.</param>
 /// <param name="MaxBackpressureBytes">Bytes queued for one socket before it is closed as a slow consumer.</param>
-public sealed record PusherSocketOptions(TimeSpan ActivityTimeout, TimeSpan PongTimeout, long MaxBackpressureBytes);
+/// <param name="MaxChannelsPerSocket">Channels one socket may be subscribed to at once; a subscription beyond is refused.</param>
+public sealed record PusherSocketOptions(TimeSpan ActivityTimeout, TimeSpan PongTimeout, long MaxBackpressureBytes, int MaxChannelsPerSocket);
 
 /// <param name="Delay">From the stop signal (when <c>/ready</c> turns 503) to the first socket told 4200.</param>
 /// <param name="Spread">Over how long the open sockets are told 4200 (soketi's shutdown grace period).</param>

@@ -196,7 +196,8 @@ public static partial class ConfigLoader
                 new PusherSocketOptions(
                     TimeSpan.FromSeconds(r.Int("websockets.activityTimeout", 1, 3600, 30)),
                     TimeSpan.FromSeconds(r.Int("websockets.pongTimeout", 1, 3600, 30)),
-                    r.Int("websockets.maxBackpressureInKb", 1, int.MaxValue, 1024) * 1024L),
+                    r.Int("websockets.maxBackpressureInKb", 1, int.MaxValue, 1024) * 1024L,
+                    r.Int("websockets.maxChannelsPerSocket", 1, int.MaxValue, 1000)),
                 (long)(r.PositiveNumber("httpApi.requestLimitInMb", 100) * 1024 * 1024),
                 TimeSpan.FromMilliseconds(r.Int("userAuthenticationTimeout", 1, int.MaxValue, 30000)),
                 TimeSpan.FromSeconds(r.Int("channelLimits.cacheTtl", 1, int.MaxValue, 1800)),

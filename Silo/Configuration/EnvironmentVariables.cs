@@ -131,6 +131,7 @@ internal static class EnvironmentVariables
         ["WEBSOCKETS_ACTIVITY_TIMEOUT"] = "websockets.activityTimeout",
         ["WEBSOCKETS_PONG_TIMEOUT"] = "websockets.pongTimeout",
         ["WEBSOCKETS_MAX_BACKPRESSURE_IN_KB"] = "websockets.maxBackpressureInKb",
+        ["WEBSOCKETS_MAX_CHANNELS_PER_SOCKET"] = "websockets.maxChannelsPerSocket",
         ["ORLEANS_SILO_PORT"] = "orleans.siloPort",
         ["ORLEANS_PRIMARY_SILO_PORT"] = "orleans.primarySiloPort",
         ["ORLEANS_GATEWAY_PORT"] = "orleans.gatewayPort",

@@ -1,3 +1,4 @@
+using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Silo.Configuration;
 
 namespace SoketiOrleans.Tests.Unit;
@@ -20,6 +21,21 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(30), options.Gateway.WebSockets.ActivityTimeout);
         Assert.Equal(100L * 1024 * 1024, options.Gateway.HttpRequestLimitBytes);
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30)), (options.Gateway.UserAuthenticationTimeout, options.Gateway.ChannelCacheTtl));
+    }
+
+    [Fact]
+    public void Socket_options_default_to_pushers_timeouts_and_bounds_and_read_their_variables()
+    {
+        Assert.Equal(new PusherSocketOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), 1024 * 1024, 1000), Load().Gateway.WebSockets);
+        Assert.Equal(new PusherSocketOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6), 2048 * 1024, 50), Load(env: new()
+        {
+            ["SOKETI_WEBSOCKETS_ACTIVITY_TIMEOUT"] = "5",
+            ["SOKETI_WEBSOCKETS_PONG_TIMEOUT"] = "6",
+            ["SOKETI_WEBSOCKETS_MAX_BACKPRESSURE_IN_KB"] = "2048",
+            ["SOKETI_WEBSOCKETS_MAX_CHANNELS_PER_SOCKET"] = "50",
+        }).Gateway.WebSockets);
+        Assert.Contains("websockets.maxChannelsPerSocket (SOKETI_WEBSOCKETS_MAX_CHANNELS_PER_SOCKET) must be an integer of at least 1; got 0",
+            Assert.Throws<ConfigurationException>(() => Load(env: new() { ["SOKETI_WEBSOCKETS_MAX_CHANNELS_PER_SOCKET"] = "0" })).Problems);
     }
 
     [Fact]

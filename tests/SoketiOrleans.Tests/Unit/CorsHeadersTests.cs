@@ -36,7 +36,7 @@ public sealed class CorsHeadersTests
 
     private static async Task<IHeaderDictionary> Respond(CorsOptions cors, string? origin)
     {
-        var options = new GatewayOptions("", new PusherSocketOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), 1024), 1024, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30), new DrainOptions(TimeSpan.Zero, TimeSpan.FromSeconds(3)), 85, cors);
+        var options = new GatewayOptions("", new PusherSocketOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), 1024, 1000), 1024, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30), new DrainOptions(TimeSpan.Zero, TimeSpan.FromSeconds(3)), 85, cors);
         var context = new DefaultHttpContext();
         context.Request.Method = HttpMethods.Get;
         if (origin is not null)

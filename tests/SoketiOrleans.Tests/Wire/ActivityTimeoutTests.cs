@@ -65,4 +65,47 @@ public sealed class ActivityTimeoutTests(ShortActivityTimeoutFixture fixture) : 
         Assert.Equal(Frames.Ping, await client.Next(PingWithin));
         Assert.Equal((WebSocketCloseStatus)4201, (await client.WaitForClose(PingWithin)).Status);
     }
+
+    /// <summary>
+    /// Slowloris: a message sent one byte at a time never completes, so it never counts as activity;
+    /// the server pings and, with no pong, closes 4201 after the activity and pong timeouts.
+    /// </summary>
+    [Fact]
+    public async Task A_message_that_trickles_in_byte_by_byte_is_cut_off_by_the_activity_check()
+    {
+        var channel = Names.Unique("slowloris-");
+        using var slow = new ClientWebSocket();
+        await slow.ConnectAsync(Server.WebSocketUri(), CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+        var message = System.Text.Encoding.UTF8.GetBytes($$$"""{"event":"pusher:subscribe","data":{"channel":"{{{channel}}}"}}""");
+        var trickle = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var b in message.Take(message.Length - 1))
+                {
+                    await slow.SendAsync(new[] { b }, WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+                    await Task.Delay(100);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
+            {
+                // cut off, as expected
+            }
+        });
+
+        var frames = new List<string>();
+        var buffer = new byte[4096];
+        WebSocketReceiveResult result;
+        while ((result = await slow.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token)).MessageType != WebSocketMessageType.Close)
+        {
+            frames.Add(System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+
+        Assert.Equal((WebSocketCloseStatus)4201, result.CloseStatus);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(6));
+        Assert.Equal(Frames.Ping, frames[^1]);
+        Assert.StartsWith("{\"event\":\"pusher:connection_established\"", frames[0]);
+        await trickle;
+    }
 }
