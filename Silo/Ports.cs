@@ -25,6 +25,24 @@ internal static class Ports
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// A free port other than <paramref name="reserved"/>: ports this process binds itself, which may
+    /// be free for a moment (a cluster-mode node that rejoins in the same process has just closed its
+    /// HTTP port when it picks its new Raft ports).
+    /// </summary>
+    public static int Free(IPAddress address, ICollection<int> reserved)
+    {
+        int port;
+        do
+        {
+            port = Free(address);
+        }
+        while (reserved.Contains(port));
+
+        reserved.Add(port);
+        return port;
+    }
+
     /// <returns>One message per given port that cannot be bound, or per address this machine does not have; empty when all can.</returns>
     public static IReadOnlyList<string> Busy(SoketiOptions options)
     {

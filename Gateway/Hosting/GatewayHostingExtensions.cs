@@ -21,6 +21,8 @@ namespace SoketiOrleans.Gateway.Hosting;
 /// <summary>The gateway's only entry points: its services, then its endpoints.</summary>
 public static class GatewayHostingExtensions
 {
+    public const string NotFound = "There is nothing at this path.";
+
     /// <summary>
     /// Needs an <see cref="IGrainFactory"/> from a co-hosted silo or an Orleans client, the host's
     /// <see cref="IAppManager"/>, a <see cref="GatewayMetrics"/>, and an <see cref="IWebhookEvents"/> for client events. A host that
@@ -97,6 +99,8 @@ public static class GatewayHostingExtensions
             channels.Users(context, appId, channelName));
         api.MapPost("/users/{userId}/terminate_connections", (HttpContext context, string appId, string userId, TerminateConnectionsEndpoint users) =>
             users.Terminate(context, appId, userId));
+        // Anything else (an unknown path, an empty channel name) is a JSON error like every other refusal.
+        app.MapFallback(context => ApiResponses.Error(context, StatusCodes.Status404NotFound, NotFound));
         return app;
     }
 }

@@ -19,7 +19,7 @@ internal static class ClusterClustering
     public static ClusterNode AddNode(IServiceCollection services, SoketiOptions options, ClusterRejoin rejoin)
     {
         var discovery = options.Discovery!;
-        var node = ClusterNode.Create(discovery, options.Orleans.SiloPort);
+        var node = ClusterNode.Create(discovery, options.Orleans.SiloPort, [options.Port, options.Metrics.Port]);
         services.AddSingleton(node);
         services.AddSingleton(discovery);
         services.AddSingleton(rejoin);

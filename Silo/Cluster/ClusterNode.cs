@@ -17,17 +17,19 @@ public sealed record ClusterNode(Guid Id, long StartedAt, IPAddress Listen, IPAd
     /// <summary>The silo's name in the membership table: how the Raft leader knows which member a dead silo was.</summary>
     public string SiloName => RaftEndPoint.ToString();
 
-    public static ClusterNode Create(DiscoveryOptions discovery, int siloPort)
+    /// <param name="reserved">Ports the process binds itself (HTTP, metrics), which no picked port may take.</param>
+    public static ClusterNode Create(DiscoveryOptions discovery, int siloPort, IEnumerable<int> reserved)
     {
         var listen = discovery.Host;
+        var taken = new HashSet<int>(reserved) { siloPort };
         return new ClusterNode(
             Guid.NewGuid(),
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             listen,
             listen.Equals(IPAddress.Any) ? MachineAddress() : listen,
-            Ports.Free(listen),
-            Ports.Free(listen),
-            siloPort != 0 ? siloPort : Ports.Free(listen));
+            Ports.Free(listen, taken),
+            Ports.Free(listen, taken),
+            siloPort != 0 ? siloPort : Ports.Free(listen, taken));
     }
 
     /// <summary>What a node listening on every address tells the others: its first IPv4 address that is up and not loopback.</summary>

@@ -14,8 +14,7 @@ namespace SoketiOrleans.Tests.Robustness;
 /// every <c>pusher:error</c> carries a Pusher code (4000–4399), and the connection either still
 /// answers a ping or was closed with a Pusher code or a WebSocket protocol code for a message that
 /// broke the protocol. After all sessions the server serves a clean client and has logged no
-/// failure. The suite runs 150 sessions from a fixed seed; <c>SOKETI_FUZZ_ITERATIONS=N</c> runs N
-/// from a random seed (printed on failure, to pass back as <c>SOKETI_FUZZ_SEED</c>).
+/// failure. Run length and seed: <see cref="FuzzSeed"/>.
 /// </summary>
 public sealed class ProtocolFuzzTests(ITestOutputHelper output)
 {
@@ -27,20 +26,12 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
     /// <summary>What the WebSocket layer itself answers to a broken message: protocol error, unsupported data (binary), invalid UTF-8, too big.</summary>
     private static readonly int[] ProtocolCloses = [1002, 1003, 1007, 1009];
 
-    private static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("SOKETI_FUZZ_ITERATIONS"), out var n) ? n : 150;
-
-    /// <summary><c>SOKETI_FUZZ_SEED</c> when given; a random one for a run of <c>SOKETI_FUZZ_ITERATIONS</c>; a fixed one for the suite's short run.</summary>
-    private static string? Seed =>
-        Environment.GetEnvironmentVariable("SOKETI_FUZZ_SEED") is { Length: > 0 } seed ? seed
-        : Environment.GetEnvironmentVariable("SOKETI_FUZZ_ITERATIONS") is { Length: > 0 } ? null
-        : new PCG(1, 20261202).ToString();
-
     [Fact]
     public async Task Generated_sessions_get_pusher_answers_and_never_hurt_the_server()
     {
         await using var server = await ServerProcess.Start(new Dictionary<string, string> { ["SOKETI_DEFAULT_APP_ENABLE_CLIENT_MESSAGES"] = "true" });
 
-        await FuzzMessages.Session.SampleAsync(session => Run(server, session), writeLine: output.WriteLine, seed: Seed, iter: Iterations, threads: 2,
+        await FuzzMessages.Session.SampleAsync(session => Run(server, session), writeLine: output.WriteLine, seed: FuzzSeed.Value, iter: FuzzSeed.Iterations, threads: 2,
             print: session => string.Join("\n", session.Select(m => m.ToString())));
 
         await using var clean = await RawPusherClient.Connect(server.WebSocketUri());

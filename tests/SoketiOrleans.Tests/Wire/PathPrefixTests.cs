@@ -73,14 +73,14 @@ public sealed class PathPrefixTests(PathPrefixTests.Fixture fixture) : IClassFix
     [InlineData("/ready")]
     public async Task Probes_without_the_prefix_answer_404(string path)
     {
-        Assert.Equal((404, ""), await Probe(path));
+        Assert.Equal((404, """{"error":"There is nothing at this path.","code":404}"""), await Probe(path));
     }
 
     [Fact]
     public async Task The_http_api_without_the_prefix_answers_404_even_when_correctly_signed_for_that_path()
     {
-        Assert.Equal((404, ""), await _unprefixedApi.Trigger(Names.Unique("unprefixed-"), "e", "d"));
-        Assert.Equal((404, ""), await _unprefixedApi.Get("/channels"));
+        Assert.Equal((404, """{"error":"There is nothing at this path.","code":404}"""), await _unprefixedApi.Trigger(Names.Unique("unprefixed-"), "e", "d"));
+        Assert.Equal((404, """{"error":"There is nothing at this path.","code":404}"""), await _unprefixedApi.Get("/channels"));
     }
 
     [Fact]
