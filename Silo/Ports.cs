@@ -28,7 +28,8 @@ internal static class Ports
     /// <summary>
     /// A free port other than <paramref name="reserved"/>: ports this process binds itself, which may
     /// be free for a moment (a cluster-mode node that rejoins in the same process has just closed its
-    /// HTTP port when it picks its new Raft ports).
+    /// HTTP port when it picks its new Raft ports). The port found is added to <paramref name="reserved"/>,
+    /// so that the next call does not pick it again.
     /// </summary>
     public static int Free(IPAddress address, ICollection<int> reserved)
     {

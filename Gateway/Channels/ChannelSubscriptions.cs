@@ -83,18 +83,13 @@ public sealed partial class ChannelSubscriptions(
         }
 
         socket.Subscriptions.Add(channel, new SocketSubscription(local, presence?.UserId));
-        if (presence is null)
-        {
-            LogJoined(logger, socket.Id, channel);
-        }
-        else
-        {
-            LogJoinedAs(logger, socket.Id, channel, presence.UserId);
-        }
         if (presence is not null)
         {
+            LogJoinedAs(logger, socket.Id, channel, presence.UserId);
             return; // the grain sends the snapshot in the channel's stream, which makes the socket a subscriber
         }
+
+        LogJoined(logger, socket.Id, channel);
 
         if (!CacheChannels.IsCache(channel))
         {
