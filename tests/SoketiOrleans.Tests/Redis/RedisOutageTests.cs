@@ -23,6 +23,14 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         ["SOKETI_DEFAULT_APP_WEBHOOKS"] = $$"""[{"url":"{{_receiver.Url(Path)}}","event_types":["channel_occupied","channel_vacated"]}]""",
     });
 
+    /// <summary>The events received for the channel whose name starts with <paramref name="prefix"/>, with the receiver's clock.</summary>
+    private (string Name, TimeSpan At)[] RaisedAt(string prefix) =>
+        _receiver.On(Path)
+            .SelectMany(r => r.Events.Select(e => (Event: e, r.At)))
+            .Where(x => x.Event.GetProperty("channel").GetString()!.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(x => (x.Event.GetProperty("name").GetString()!, x.At))
+            .ToArray();
+
     public async Task DisposeAsync()
     {
         await _cluster.DisposeAsync();
@@ -63,8 +71,10 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         var raisedChannels = Enumerable.Range(1, sent / 20).Select(i => $"raised-{i * 20}-").ToArray();
         foreach (var prefix in raisedChannels)
         {
-            await Eventually.Get(() => Task.FromResult(_receiver.On(Path).SelectMany(r => r.Events).Count(e => e.GetProperty("channel").GetString()!.StartsWith(prefix))),
-                n => n == 2, $"occupied and vacated of the channel raised at {prefix}", TimeSpan.FromSeconds(30));
+            var events = await Eventually.Get(() => Task.FromResult(RaisedAt(prefix)),
+                e => e.Length >= 2, $"occupied and vacated of the channel raised at {prefix}", TimeSpan.FromSeconds(30));
+            Assert.True(events is [("channel_occupied", _), ("channel_vacated", _)],
+                $"{prefix}: {string.Join(", ", events)}\n{string.Join("\n", new[] { a, b }.SelectMany(n => n.Output.Split('\n')).Where(l => l.Contains("ebhook") || l.Contains("Redis")))}");
         }
 
         // Both processes are in the table again, and a third one can join through it.
