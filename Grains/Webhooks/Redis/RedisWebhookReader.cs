@@ -16,12 +16,24 @@ namespace SoketiOrleans.Grains.Webhooks.Redis;
 internal sealed class RedisWebhookReader(
     RedisStore store,
     RedisWebhookKeys keys,
+    string node,
     WebhookDestination destination,
     RedisWebhookLease lease,
     RedisWebhookTimes times,
     RedisOutage outage,
     ILogger logger)
 {
+    /// <summary>
+    /// The head of the stream, only to the node named in the owner key. A lease held by this node's
+    /// clock is not enough: Redis restarted empty (or failed over to a replica that had not seen the
+    /// lease) frees the key at once, and another node takes it on its next beat while this one
+    /// still counts on its lease; reading the stream from both would send the same entries twice.
+    /// </summary>
+    private const string RangeScript = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[1] then return false end
+        return redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[2])
+        """;
+
     private readonly SemaphoreSlim _appended = new(0, 1);
 
     private WebhookBatch? _taken;
@@ -143,11 +155,26 @@ internal sealed class RedisWebhookReader(
         return _taken;
     }
 
+    /// <summary>Up to <paramref name="count"/> entries from the head, none while another node owns the key.</summary>
     private async Task<StreamEntry[]> Range(int count, CancellationToken cancellationToken)
     {
-        var entries = await store.Database.StreamRangeAsync(keys.Stream, "-", "+", count).WaitAsync(cancellationToken);
+        var result = await store.Database.ScriptEvaluateAsync(RangeScript, [keys.Stream, keys.Owner], [node, count]).WaitAsync(cancellationToken);
         outage.Answered();
-        return entries;
+        return result.IsNull ? [] : Array.ConvertAll((RedisResult[])result!, Entry);
+    }
+
+    /// <summary>One XRANGE reply item: the id, then the field names and values.</summary>
+    private static StreamEntry Entry(RedisResult item)
+    {
+        var parts = (RedisResult[])item!;
+        var fields = (RedisResult[])parts[1]!;
+        var values = new NameValueEntry[fields.Length / 2];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = new NameValueEntry((RedisValue)fields[2 * i], (RedisValue)fields[2 * i + 1]);
+        }
+
+        return new StreamEntry((RedisValue)parts[0], values);
     }
 
     private async Task Delete(CancellationToken cancellationToken)

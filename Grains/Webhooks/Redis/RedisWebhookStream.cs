@@ -28,7 +28,7 @@ internal sealed class RedisWebhookStream
     {
         var keys = new RedisWebhookKeys(store, destination, node);
         _lease = new RedisWebhookLease(store, keys, node, destination, times, time, outage, logger);
-        Reader = new RedisWebhookReader(store, keys, destination, _lease, times, outage, logger);
+        Reader = new RedisWebhookReader(store, keys, node, destination, _lease, times, outage, logger);
         Writer = new RedisWebhookWriter(store, keys, times, outage, Reader.Appended);
         _stopping = stopping;
     }

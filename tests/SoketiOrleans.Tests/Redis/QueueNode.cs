@@ -58,6 +58,8 @@ public sealed class QueueNode : IAsyncDisposable
 
     public string StreamKey(WebhookDestination destination) => new RedisWebhookKeys(Store, destination, "").Stream.ToString();
 
+    public string OwnerKey(WebhookDestination destination) => new RedisWebhookKeys(Store, destination, "").Owner.ToString();
+
     public void Enqueue(WebhookDestination destination, string prefix, int count)
     {
         for (var i = 0; i < count; i++)

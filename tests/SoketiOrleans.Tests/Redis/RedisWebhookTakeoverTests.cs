@@ -83,4 +83,39 @@ public sealed class RedisWebhookTakeoverTests(ITestOutputHelper output)
         Assert.Equal(["f-0"], await secondSender.WaitFor(1, RedisWebhookTimes.Defaults.Refresh + TimeSpan.FromSeconds(2)));
         Assert.True(stopped.Elapsed < RedisWebhookTimes.Defaults.Lease, $"took over after {stopped.Elapsed}");
     }
+
+    /// <summary>
+    /// Redis restarted empty (or a replica that never saw the lease promoted) frees the owner key at
+    /// once, and another node takes it on its next beat while the old owner's own clock still gives
+    /// it seconds of lease. Written here as that state: the key names the other node while the old
+    /// owner still counts on its lease. Until the old owner's next renewal tells it (the warning),
+    /// it must not read what the new owner is sending: before the read was tied to the key, the two
+    /// sent the same entries (RedisOutageTests saw a channel's occupied event twice).
+    /// </summary>
+    [Fact]
+    public async Task A_node_whose_lease_key_names_another_node_reads_nothing_even_while_its_own_clock_says_it_holds_the_lease()
+    {
+        await using var redis = await RedisServer.Start();
+        await using var a = await QueueNode.Start(redis.Port);
+        await using var b = await QueueNode.Start(redis.Port);
+        var destination = QueueNode.Destination();
+        await using var senderA = new QueueConsumer(a.Queue, destination);
+        a.Enqueue(destination, "e", 1);
+        await senderA.WaitFor(1);
+        b.Enqueue(destination, "x", 1); // b's append mark names it in Redis
+        Assert.Equal(["e-0", "x-0"], await senderA.WaitFor(2));
+        var database = a.Connection.GetDatabase();
+        var nodeA = (string)(await database.StringGetAsync(a.OwnerKey(destination)))!;
+        var marks = (await redis.Command("--raw", "KEYS", "*:writer:*")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var nodeB = marks.Select(k => k[(k.IndexOf(":writer:", StringComparison.Ordinal) + ":writer:".Length)..]).Single(n => n != nodeA);
+
+        Assert.True(await database.StringSetAsync(a.OwnerKey(destination), nodeB, RedisWebhookTimes.Defaults.Lease));
+        await using var senderB = new QueueConsumer(b.Queue, destination, acknowledge: false);
+        a.Enqueue(destination, "f", 3);
+
+        await Eventually.Get(() => Task.FromResult(a.Log.Count("Another node took over the webhooks")), n => n == 1, "a's lease-lost warning",
+            RedisWebhookTimes.Defaults.Refresh + TimeSpan.FromSeconds(2));
+        Assert.Equal(["e-0", "x-0"], senderA.Received);
+        Assert.Equal(QueueNode.Names("f", 3), await senderB.WaitFor(3));
+    }
 }
