@@ -61,6 +61,7 @@ public static class GatewayHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Reassertion.Reassertion>());
         services.AddHostedService(sp => sp.GetRequiredService<GatewayLifecycle>());
         services.AddHostedService<Housekeeping>();
+        services.AddHostedService<MemoryGiveBack>();
         return services;
     }
 

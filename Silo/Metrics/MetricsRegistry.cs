@@ -7,8 +7,9 @@ namespace SoketiOrleans.Silo.Metrics;
 /// <summary>
 /// One registry per server life: soketi's metrics (the gateway's, the process's) under the
 /// configured prefix, the counters of this server's grains (webhooks) under it too, and Orleans'
-/// own meters (grain activations by type, messaging, membership) as the meter adapter names them
-/// (<c>microsoft_orleans_…</c>).
+/// own meters (grain activations by type, messaging, membership) and the runtime's (thread pool
+/// queue and threads, GC, lock contention) as the meter adapter names them
+/// (<c>microsoft_orleans_…</c>, <c>system_runtime_…</c>).
 /// </summary>
 internal sealed class MetricsRegistry : IDisposable
 {
@@ -25,7 +26,8 @@ internal sealed class MetricsRegistry : IDisposable
         {
             Registry = Registry,
             MetricFactory = Prometheus.Metrics.WithCustomRegistry(Registry),
-            InstrumentFilterPredicate = instrument => instrument.Meter.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
+            InstrumentFilterPredicate = instrument =>
+                instrument.Meter.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) || instrument.Meter.Name == "System.Runtime",
         });
     }
 

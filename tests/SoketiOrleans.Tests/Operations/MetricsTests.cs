@@ -119,6 +119,9 @@ public sealed class MetricsTests
         Assert.True(scrape.Value($$"""soketi_process_resident_memory_bytes{port="{{server.Port}}"}""") > 0);
         // Orleans' own meters: the channel grain this test activated, by grain type.
         Assert.True(scrape.Value("""microsoft_orleans_orleans_grains{grain_type="channel"}""") >= 1);
+        // The runtime's meter: what a starving thread pool or a growing heap shows first.
+        Assert.Equal("gauge", scrape.Type("system_runtime_dotnet_thread_pool_queue_length"));
+        Assert.True(scrape.Value("system_runtime_dotnet_thread_pool_thread_count") >= 1);
     }
 
     [Fact]
