@@ -21,11 +21,11 @@ static int Usage()
     Console.Error.WriteLine("""
         usage:
           SoketiOrleans.Bench run --scenario NAME --host H --port P --app-id ID --key K --secret S --server-pid PID
-                                  [--warmup 2] [--seconds 10] [--size full|small] [scenario size options]
+                                  [--warmup 2] [--seconds 10] [--size full|small] [--metrics-url URL] [scenario size options]
           SoketiOrleans.Bench compare --a NAME=COMMAND --b NAME=COMMAND [--rounds 3] [--scenarios all|a,b]
                                   [--warmup 2] [--seconds 10] [--out FILE.md] [--server-cpus 0] [--generator-cpus 1]
                                   [--size full|small] [scenario size options]
-        scenarios and their size options (full / small):
-        """ + "\n" + string.Join('\n', SoketiOrleans.Bench.Scenarios.Catalog.All.Select(s => "  " + s.Describe())));
+        scenarios and their size options (full / small); `all` is the first five:
+        """ + "\n" + string.Join('\n', SoketiOrleans.Bench.Scenarios.Catalog.All.Concat(SoketiOrleans.Bench.Scenarios.Catalog.Loads).Select(s => "  " + s.Describe())));
     return 2;
 }

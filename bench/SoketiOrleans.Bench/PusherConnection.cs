@@ -37,7 +37,7 @@ public sealed class PusherConnection
     public string SocketId { get; private set; } = "";
 
     /// <summary>Connects and returns once <c>pusher:connection_established</c> has arrived (the handshake latency).</summary>
-    public static async Task<PusherConnection> OpenAsync(RunContext context, FrameHandler handler, CancellationToken cancellation)
+    public static async Task<PusherConnection> OpenAsync(RunContext context, FrameHandler handler, CancellationToken cancellation, HttpMessageInvoker? invoker = null)
     {
         var socket = new ClientWebSocket();
         // The server's pusher:ping is answered instead; WebSocket keep-alive pings would be extra load on both sides.
@@ -47,7 +47,7 @@ public sealed class PusherConnection
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(HandshakeTimeout);
-            await socket.ConnectAsync(context.Target.WebSocketUri, context.Invoker, timeout.Token);
+            await socket.ConnectAsync(context.Target.WebSocketUri, invoker ?? context.Invoker, timeout.Token);
             var length = await connection.ReceiveFrameAsync(timeout.Token);
             if (length < 0)
                 throw new WebSocketException($"closed before connection_established: {(int?)socket.CloseStatus} {socket.CloseStatusDescription}");
@@ -106,6 +106,14 @@ public sealed class PusherConnection
             errors.Report($"socket {SocketId}: no answer to a subscribe within {SubscribeTimeout.TotalSeconds} s");
             return false;
         }
+    }
+
+    /// <summary>Drops the connection without a close handshake; over a socket with linger 0 the server sees a TCP reset.</summary>
+    public void Reset()
+    {
+        closing = true;
+        socket.Abort();
+        socket.Dispose();
     }
 
     /// <summary>Closes the WebSocket properly and waits for the server's close; a server that does not answer in time is an error.</summary>

@@ -19,10 +19,11 @@ public static class RunCommand
         var stats = new ProcessStats(options.RequiredInt("server-pid"));
         var warmup = TimeSpan.FromSeconds(options.Int("warmup", 2));
         var duration = TimeSpan.FromSeconds(options.Int("seconds", 10));
+        var metricsUrl = options.Optional("metrics-url") is { } url ? new Uri(url) : null;
         var sizes = ScenarioSizes.Read(options, scenario);
         options.RejectUnread();
 
-        using var context = new RunContext(target, stats, warmup, duration);
+        using var context = new RunContext(target, stats, warmup, duration, metricsUrl);
         var result = await scenario.RunAsync(context, sizes);
         var errors = context.Errors.Count;
         Console.WriteLine(result.Add("errors", errors, 0));

@@ -46,7 +46,8 @@ public static class Report
             .ToString();
     }
 
-    private static bool LowerIsBetter(string key) => key.EndsWith("_ms", StringComparison.Ordinal) || key.StartsWith("rss_", StringComparison.Ordinal);
+    private static bool LowerIsBetter(string key) =>
+        key.EndsWith("_ms", StringComparison.Ordinal) || key.StartsWith("rss_", StringComparison.Ordinal) || key.StartsWith("back_", StringComparison.Ordinal);
 
     private static string Saturation(IReadOnlyList<RunOutcome> runs, Contender a, Contender b)
     {

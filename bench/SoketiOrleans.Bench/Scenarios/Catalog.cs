@@ -11,9 +11,17 @@ public static class Catalog
         new("client-events", [ClientEvents.Pairs], ClientEvents.RunAsync),
     ];
 
+    /// <summary>Robustness loads (docs/robustness.md): run by name, not part of <c>all</c>, as they measure recovery, not throughput.</summary>
+    public static IReadOnlyList<Scenario> Loads { get; } =
+    [
+        new("storm", [Storm.Bursts, Storm.BurstSockets], Storm.RunAsync),
+        new("churn", [Churn.Rate, Churn.Lifetime], Churn.RunAsync),
+        new("neighbour", [Neighbour.Flood], Neighbour.RunAsync),
+    ];
+
     public static Scenario Find(string name) =>
-        All.FirstOrDefault(s => s.Name == name)
-        ?? throw new UsageException($"unknown scenario '{name}'; known: {string.Join(", ", All.Select(s => s.Name))}");
+        All.Concat(Loads).FirstOrDefault(s => s.Name == name)
+        ?? throw new UsageException($"unknown scenario '{name}'; known: {string.Join(", ", All.Concat(Loads).Select(s => s.Name))}");
 
     /// <summary><c>all</c> or a comma-separated list of names.</summary>
     public static IReadOnlyList<Scenario> Select(string list) =>

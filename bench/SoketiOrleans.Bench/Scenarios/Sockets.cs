@@ -44,6 +44,33 @@ public static class Sockets
         return opened;
     }
 
+    /// <summary>
+    /// Like <see cref="OpenAsync"/> for loads that measure how much the server accepts: a socket that
+    /// fails to open is left out without an error (the count says so); <paramref name="prepare"/>'s
+    /// refused subscribes are still errors.
+    /// </summary>
+    public static async Task<List<PusherConnection>> OpenAcceptedAsync(
+        RunContext context, int count, int concurrency, Func<int, PusherConnection, CancellationToken, Task> prepare, HttpMessageInvoker? invoker = null)
+    {
+        var opened = new List<PusherConnection>(count);
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (index, cancellation) =>
+        {
+            PusherConnection connection;
+            try
+            {
+                connection = await PusherConnection.OpenAsync(context, Ignore, cancellation, invoker);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+            lock (opened)
+                opened.Add(connection);
+            await prepare(index, connection, cancellation);
+        });
+        return opened;
+    }
+
     public static Task CloseAsync(IEnumerable<PusherConnection> connections) =>
         Task.WhenAll(connections.Select(c => c.CloseAsync(CloseTimeout)));
 
