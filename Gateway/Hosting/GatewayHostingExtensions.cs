@@ -100,8 +100,10 @@ public static class GatewayHostingExtensions
             channels.Users(context, appId, channelName));
         api.MapPost("/users/{userId}/terminate_connections", (HttpContext context, string appId, string userId, TerminateConnectionsEndpoint users) =>
             users.Terminate(context, appId, userId));
-        // Anything else (an unknown path, an empty channel name) is a JSON error like every other refusal.
-        app.MapFallback(context => ApiResponses.Error(context, StatusCodes.Status404NotFound, NotFound));
+        // Anything else (an unknown path, an empty channel name) is a JSON error like every other
+        // refusal. The pattern is given because the default one leaves out paths that look like file
+        // names (a dot in the last segment: a channel named "a.b" with another method answered an empty 404).
+        app.MapFallback("{*path}", context => ApiResponses.Error(context, StatusCodes.Status404NotFound, NotFound));
         return app;
     }
 }

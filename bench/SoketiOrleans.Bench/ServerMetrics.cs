@@ -10,7 +10,8 @@ namespace SoketiOrleans.Bench;
 /// </summary>
 public sealed class ServerMetrics(Uri url) : IDisposable
 {
-    public const string Activations = "microsoft_orleans_orleans_grains";
+    /// <summary>Every grain activation by type, Orleans' own included: an observed gauge, read afresh at every scrape.</summary>
+    public const string Activations = "microsoft_orleans_orleans_catalog_activations";
     public const string ThreadPoolQueue = "system_runtime_dotnet_thread_pool_queue_length";
 
     private readonly HttpClient http = new();

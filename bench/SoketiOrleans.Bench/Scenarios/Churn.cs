@@ -29,7 +29,7 @@ public static class Churn
         using var metrics = context.MetricsUrl is { } url ? new ServerMetrics(url) : null;
         var activationsBase = metrics is null ? double.NaN : await metrics.Sum(ServerMetrics.Activations);
         using var window = context.NewWindow();
-        var load = new Load(context, sizes[Lifetime], window.Stopping);
+        var load = new Load(context, sizes[Lifetime], window);
         var arrivals = Arrive(load, sizes[Rate], window.Stopping);
         var publishing = Publish(context, window.Stopping);
         var sampling = Sample(context, metrics, window);
@@ -158,13 +158,14 @@ public static class Churn
     }
 
     /// <summary>The sockets alive at any moment: each joins, lives its lifetime and closes.</summary>
-    private sealed class Load(RunContext context, int lifetimeMs, CancellationToken stopping)
+    private sealed class Load(RunContext context, int lifetimeMs, MeasuredWindow window)
     {
         private readonly List<Task> _lives = [];
         private long _next;
         private long _connected;
         private long _failed;
 
+        /// <summary>Sockets that connected while the window was measuring.</summary>
         public long Connected => Interlocked.Read(ref _connected);
 
         public long Failed => Interlocked.Read(ref _failed);
@@ -198,14 +199,15 @@ public static class Churn
                 context.Errors.Report($"churn socket {i} did not connect: {e.Message}");
                 return;
             }
-            Interlocked.Increment(ref _connected);
+            if (window.Measuring)
+                Interlocked.Increment(ref _connected);
             var presence = $"presence-churn-{i % PresenceChannels}";
             var channelData = $$$"""{"user_id":"u{{{i}}}","user_info":{}}""";
             await connection.SubscribeAsync(OutgoingFrames.Subscribe($"churn-{i % PublicChannels}"));
             await connection.SubscribeAsync(OutgoingFrames.Subscribe(presence, context.Auth.Presence(connection.SocketId, presence, channelData), channelData));
             try
             {
-                await Task.Delay(lifetimeMs, stopping);
+                await Task.Delay(lifetimeMs, window.Stopping);
             }
             catch (OperationCanceledException)
             {

@@ -118,7 +118,7 @@ public sealed class MetricsTests
         Assert.Equal("counter", scrape.Type("soketi_process_cpu_seconds_total"));
         Assert.True(scrape.Value($$"""soketi_process_resident_memory_bytes{port="{{server.Port}}"}""") > 0);
         // Orleans' own meters: the channel grain this test activated, by grain type.
-        Assert.True(scrape.Value("""microsoft_orleans_orleans_grains{grain_type="channel"}""") >= 1);
+        Assert.True(scrape.Value("""microsoft_orleans_orleans_catalog_activations{grain_type="channel"}""") >= 1);
         // The runtime's meter: what a starving thread pool or a growing heap shows first.
         Assert.Equal("gauge", scrape.Type("system_runtime_dotnet_thread_pool_queue_length"));
         Assert.True(scrape.Value("system_runtime_dotnet_thread_pool_thread_count") >= 1);

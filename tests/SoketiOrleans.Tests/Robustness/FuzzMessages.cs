@@ -28,7 +28,7 @@ public static class FuzzMessages
     private static readonly string[] ChannelPrefixes =
         ["", "private-", "presence-", "private-encrypted-", "private-cache-", "cache-", "presence-cache-", "#server-to-user-", "private-encrypted-cache-"];
 
-    private static readonly Gen<string> Text = Gen.OneOf(Gen.String[0, 24], Gen.Char.Array[0, 24].Select(c => new string(c)), Gen.Const(""), Gen.Const("\u0000\uD800\uFFFF"));
+    internal static readonly Gen<string> Text = Gen.OneOf(Gen.String[0, 24], Gen.Char.Array[0, 24].Select(c => new string(c)), Gen.Const(""), Gen.Const("\u0000\uD800\uFFFF"));
 
     private static readonly Gen<JsonNode?> Scalar = Gen.Frequency<JsonNode?>(
         (3, Text.Select(s => (JsonNode?)JsonValue.Create(s))),
@@ -37,7 +37,7 @@ public static class FuzzMessages
         (1, Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b))),
         (1, Gen.Const((JsonNode?)null)));
 
-    private static readonly Gen<JsonNode?> Json = Gen.Recursive<JsonNode?>((depth, inner) => depth > 5
+    internal static readonly Gen<JsonNode?> Json = Gen.Recursive<JsonNode?>((depth, inner) => depth > 5
         ? Scalar
         : Gen.Frequency<JsonNode?>(
             (4, Scalar),
@@ -53,7 +53,7 @@ public static class FuzzMessages
                 return (JsonNode?)o;
             }))));
 
-    private static readonly Gen<string> Channel = Gen.Select(Gen.OneOf(ChannelPrefixes), Text, (p, s) => p + s);
+    internal static readonly Gen<string> Channel = Gen.Select(Gen.OneOf(ChannelPrefixes), Text, (p, s) => p + s);
 
     /// <summary>A Pusher-shaped event: each field present with a plausible value, missing, or of any JSON type.</summary>
     private static readonly Gen<string> PusherEvent = Gen.Select(Gen.OneOf(Events), Channel, Json, Gen.Int[0, 15], Gen.Select(Channel, Text, Json), (name, channel, data, shape, inner) =>

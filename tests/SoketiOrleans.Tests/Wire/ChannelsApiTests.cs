@@ -31,6 +31,21 @@ public sealed class ChannelsApiTests(ServerFixture fixture) : IDisposable
 
     private static Dictionary<string, string> Info(string info) => new() { ["info"] = info };
 
+    /// <summary>
+    /// Paths no route takes answer a JSON 404 like every other refusal, also those that look like
+    /// file names (the default fallback leaves them out), found by <c>Robustness/HttpApiFuzzTests</c>.
+    /// </summary>
+    [Theory]
+    [InlineData("GET", "/apps/app-id/channels//users")]
+    [InlineData("PATCH", "/apps/app-id/channels/a.b")]
+    [InlineData("DELETE", "/apps/app-id/channels/presence-room.1/users")]
+    [InlineData("GET", "/favicon.ico")]
+    [InlineData("GET", "/apps/app-id/events")]
+    public async Task A_path_no_route_takes_answers_a_json_404(string method, string path)
+    {
+        Assert.Equal((404, """{"error":"There is nothing at this path.","code":404}"""), await _api.Raw(new HttpMethod(method), path));
+    }
+
     [Fact]
     public async Task List_shows_occupied_channels_with_subscription_counts()
     {
