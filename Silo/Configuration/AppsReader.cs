@@ -38,20 +38,16 @@ internal static class AppsReader
 
         RequireUnique(options, apps, a => a.Id, "id");
         RequireUnique(options, apps, a => a.Key, "key");
-        foreach (var app in apps.Where(a => a.Id.Contains(':', StringComparison.Ordinal)))
-        {
-            // Grain keys are "{appId}:{name}" and user ids may contain ':', so only the app id can give it up.
-            options.Problems.Add($"{Path}: the app id \"{app.Id}\" contains ':', which app ids may not");
-        }
 
         return apps;
     }
 
     private static App ReadApp(AppFields f, App d) => new()
     {
-        Id = f.RequiredString("id", "AppId"),
-        Key = f.RequiredString("key", "AppKey"),
-        Secret = f.RequiredString("secret", "AppSecret"),
+        // Grain keys are "{appId}:{name}" and user ids may contain ':', so only the app id can give it up.
+        Id = f.RequiredString("a non-empty string without ':'", id => !id.Contains(':', StringComparison.Ordinal), "id", "AppId"),
+        Key = f.RequiredString("a non-empty string", _ => true, "key", "AppKey"),
+        Secret = f.RequiredString("a non-empty string", _ => true, "secret", "AppSecret"),
         Enabled = f.Bool(d.Enabled, "enabled", "Enabled"),
         EnableClientMessages = f.Bool(d.EnableClientMessages, "enableClientMessages", "EnableClientMessages", "enable_client_messages"),
         EnableUserAuthentication = f.Bool(d.EnableUserAuthentication, "enableUserAuthentication", "EnableUserAuthentication", "enable_user_authentication"),
@@ -81,16 +77,16 @@ internal static class AppsReader
     /// <summary>One app object and where it sits, for messages.</summary>
     private sealed class AppFields(OptionsReader options, JsonObject app, string path)
     {
-        public string RequiredString(params string[] names)
+        public string RequiredString(string allowed, Func<string, bool> valid, params string[] names)
         {
             var (name, node) = Find(names);
             if (node is null)
             {
-                options.Problem($"{path}.{name}", null, "a non-empty string");
+                options.Problem($"{path}.{name}", null, allowed);
                 return "";
             }
 
-            return Read(name, node, "", "a non-empty string", (JsonNode n, out string v) => ConfigValue.TryString(n, out v) && v.Length > 0);
+            return Read(name, node, "", allowed, (JsonNode n, out string v) => ConfigValue.TryString(n, out v) && v.Length > 0 && valid(v));
         }
 
         public bool Bool(bool fallback, params string[] names) => Optional(names, fallback, "true or false (or 1/0)", ConfigValue.TryBool);

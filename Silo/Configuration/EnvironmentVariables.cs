@@ -169,17 +169,26 @@ internal static class EnvironmentVariables
     public static string? UnprefixedGroup(string name) =>
         UnprefixedGroups.FirstOrDefault(g => name.StartsWith(g, StringComparison.Ordinal));
 
-    /// <summary>"port (SOKETI_PORT)" for messages; paths without a variable are named alone.</summary>
+    /// <summary>
+    /// "port (SOKETI_PORT)" for messages; a path inside a variable's JSON value names that variable
+    /// ("appManager.array.apps.0.webhooks.0 (in SOKETI_DEFAULT_APP_WEBHOOKS)"); others are named alone.
+    /// </summary>
     public static string Describe(string path)
     {
+        string? within = null;
         foreach (var (name, mapped) in Paths)
         {
             if (mapped == path)
             {
                 return $"{path} ({Prefix}{name})";
             }
+
+            if (path.StartsWith(mapped + ".", StringComparison.Ordinal) && (within is null || mapped.Length > Paths[within].Length))
+            {
+                within = name;
+            }
         }
 
-        return path;
+        return within is null ? path : $"{path} (in {Prefix}{within})";
     }
 }

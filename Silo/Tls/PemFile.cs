@@ -17,8 +17,9 @@ internal static class PemFile
         {
             throw new TlsFileException($"{EnvironmentVariables.Describe(option)}: cannot read \"{path}\": no such file");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            // ArgumentException: a path no file can have (a NUL, from a JSON-escaped env value), found by fuzzing.
             throw new TlsFileException($"{EnvironmentVariables.Describe(option)}: cannot read \"{path}\": {e.Message}");
         }
     }

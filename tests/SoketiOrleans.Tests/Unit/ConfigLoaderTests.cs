@@ -40,7 +40,7 @@ public sealed class ConfigLoaderTests : IDisposable
 
     [Fact]
     public void App_ids_may_not_contain_a_colon() =>
-        Assert.Contains("appManager.array.apps: the app id \"a:b\" contains ':', which app ids may not",
+        Assert.Contains("appManager.array.apps.0.id (SOKETI_DEFAULT_APP_ID) must be a non-empty string without ':'; got \"a:b\"",
             Assert.Throws<ConfigurationException>(() => Load(env: new() { ["SOKETI_DEFAULT_APP_ID"] = "a:b" })).Problems);
 
     [Fact]

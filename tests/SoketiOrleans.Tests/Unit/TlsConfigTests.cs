@@ -91,6 +91,16 @@ public sealed class TlsConfigTests : IDisposable
             $"ssl.certPath (SOKETI_SSL_CERT): cannot read \"{missing}\": no such file");
     }
 
+    /// <summary>Env values are JSON-parsed, so "\u0000" in one is a NUL: no file can have that path (found by ConfigFuzzTests).</summary>
+    [Fact]
+    public void A_certificate_path_no_file_can_have_stops_start_up()
+    {
+        var problems = Assert.Throws<ConfigurationException>(() =>
+            ConfigLoader.Load([], new Dictionary<string, string> { ["SOKETI_SSL_CERT"] = "\"a\\u0000b\"", ["SOKETI_SSL_KEY"] = _key })).Problems;
+
+        Assert.StartsWith("ssl.certPath (SOKETI_SSL_CERT): cannot read \"a\0b\": ", Assert.Single(problems));
+    }
+
     [Fact]
     public void A_missing_key_file_stops_start_up()
     {

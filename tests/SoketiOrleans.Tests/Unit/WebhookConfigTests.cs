@@ -49,9 +49,9 @@ public sealed class WebhookConfigTests
     [InlineData("""[{"lambda_function":"fn","event_types":["channel_occupied"]}]""",
         "appManager.array.apps.0.webhooks.0.lambda_function: AWS Lambda webhook targets are not supported by this server; give the webhook a url instead")]
     [InlineData("""[{"url":"ftp://x","event_types":["channel_occupied"]}]""",
-        "appManager.array.apps.0.webhooks.0.url must be an absolute http:// or https:// URL; got \"ftp://x\"")]
+        "appManager.array.apps.0.webhooks.0.url (in SOKETI_DEFAULT_APP_WEBHOOKS) must be an absolute http:// or https:// URL; got \"ftp://x\"")]
     [InlineData("""[{"url":"http://x","event_types":["channel_opened"]}]""",
-        "appManager.array.apps.0.webhooks.0.event_types must be a non-empty array of event types from: channel_occupied, channel_vacated, member_added, member_removed, client_event, cache_miss, subscription_count; got [\"channel_opened\"]")]
+        "appManager.array.apps.0.webhooks.0.event_types (in SOKETI_DEFAULT_APP_WEBHOOKS) must be a non-empty array of event types from: channel_occupied, channel_vacated, member_added, member_removed, client_event, cache_miss, subscription_count; got [\"channel_opened\"]")]
     [InlineData("""{"url":"http://x"}""",
         "appManager.array.apps.0.webhooks (SOKETI_DEFAULT_APP_WEBHOOKS) must be an array of webhooks ({ url, event_types, filter, headers }); got {\"url\":\"http://x\"}")]
     public void Invalid_webhooks_stop_start_up_naming_the_key(string webhooks, string problem) =>
