@@ -16,13 +16,13 @@ public sealed class SocketRegistry
     public int Count => Volatile.Read(ref _open);
 
     /// <summary>The most sockets open at once since the last <see cref="ResetPeak"/>: a crowd that came and went between two looks still counts.</summary>
-    public int Peak => Volatile.Read(ref _peak);
+    internal int Peak => Volatile.Read(ref _peak);
 
     public ICollection<PusherSocket> All => _sockets.Values;
 
     internal bool TryGet(string socketId, [NotNullWhen(true)] out PusherSocket? socket) => _sockets.TryGetValue(socketId, out socket);
 
-    public void ResetPeak() => Volatile.Write(ref _peak, Count);
+    internal void ResetPeak() => Volatile.Write(ref _peak, Count);
 
     internal void Add(PusherSocket socket)
     {

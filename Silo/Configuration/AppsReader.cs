@@ -46,8 +46,8 @@ internal static class AppsReader
     {
         // Grain keys are "{appId}:{name}" and user ids may contain ':', so only the app id can give it up.
         Id = f.RequiredString("a non-empty string without ':'", id => !id.Contains(':', StringComparison.Ordinal), "id", "AppId"),
-        Key = f.RequiredString("a non-empty string", _ => true, "key", "AppKey"),
-        Secret = f.RequiredString("a non-empty string", _ => true, "secret", "AppSecret"),
+        Key = f.RequiredString("key", "AppKey"),
+        Secret = f.RequiredString("secret", "AppSecret"),
         Enabled = f.Bool(d.Enabled, "enabled", "Enabled"),
         EnableClientMessages = f.Bool(d.EnableClientMessages, "enableClientMessages", "EnableClientMessages", "enable_client_messages"),
         EnableUserAuthentication = f.Bool(d.EnableUserAuthentication, "enableUserAuthentication", "EnableUserAuthentication", "enable_user_authentication"),
@@ -77,6 +77,8 @@ internal static class AppsReader
     /// <summary>One app object and where it sits, for messages.</summary>
     private sealed class AppFields(OptionsReader options, JsonObject app, string path)
     {
+        public string RequiredString(params string[] names) => RequiredString("a non-empty string", _ => true, names);
+
         public string RequiredString(string allowed, Func<string, bool> valid, params string[] names)
         {
             var (name, node) = Find(names);

@@ -175,7 +175,7 @@ internal static class EnvironmentVariables
     /// </summary>
     public static string Describe(string path)
     {
-        string? within = null;
+        (string Name, int Length)? within = null;
         foreach (var (name, mapped) in Paths)
         {
             if (mapped == path)
@@ -183,12 +183,12 @@ internal static class EnvironmentVariables
                 return $"{path} ({Prefix}{name})";
             }
 
-            if (path.StartsWith(mapped + ".", StringComparison.Ordinal) && (within is null || mapped.Length > Paths[within].Length))
+            if (path.StartsWith(mapped + ".", StringComparison.Ordinal) && mapped.Length > (within?.Length ?? 0))
             {
-                within = name;
+                within = (name, mapped.Length);
             }
         }
 
-        return within is null ? path : $"{path} (in {Prefix}{within})";
+        return within is { Name: var variable } ? $"{path} (in {Prefix}{variable})" : path;
     }
 }

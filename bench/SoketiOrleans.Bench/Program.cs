@@ -26,6 +26,6 @@ static int Usage()
                                   [--warmup 2] [--seconds 10] [--out FILE.md] [--server-cpus 0] [--generator-cpus 1]
                                   [--size full|small] [scenario size options]
         scenarios and their size options (full / small); `all` is the first five:
-        """ + "\n" + string.Join('\n', SoketiOrleans.Bench.Scenarios.Catalog.All.Concat(SoketiOrleans.Bench.Scenarios.Catalog.Loads).Select(s => "  " + s.Describe())));
+        """ + "\n" + string.Join('\n', SoketiOrleans.Bench.Scenarios.Catalog.Every.Select(s => "  " + s.Describe())));
     return 2;
 }

@@ -22,7 +22,7 @@ public static class Runner
         var generatorCpus = options.String("generator-cpus", "1");
         var size = options.Optional("size");
         // Size options go to the scenarios that have them.
-        var sizeOptions = Catalog.All.Concat(Catalog.Loads).SelectMany(s => s.Sizes).Select(o => o.Name).Distinct()
+        var sizeOptions = Catalog.Every.SelectMany(s => s.Sizes).Select(o => o.Name).Distinct()
             .Select(name => (Name: name, Value: options.Optional(name)))
             .Where(o => o.Value is not null)
             .ToDictionary(o => o.Name, o => o.Value!);

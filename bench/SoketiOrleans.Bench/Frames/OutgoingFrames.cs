@@ -25,6 +25,13 @@ public static class OutgoingFrames
             w.WriteEndObject();
         });
 
+    /// <summary>A signed presence subscribe for <paramref name="userId"/>, with empty user info.</summary>
+    public static byte[] SubscribePresence(ChannelAuth auth, string socketId, string channel, string userId)
+    {
+        var channelData = $$$"""{"user_id":"{{{userId}}}","user_info":{}}""";
+        return Subscribe(channel, auth.Presence(socketId, channel, channelData), channelData);
+    }
+
     public static byte[] Unsubscribe(string channel) =>
         JsonObject(w =>
         {

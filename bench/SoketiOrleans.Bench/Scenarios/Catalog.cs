@@ -19,9 +19,12 @@ public static class Catalog
         new("neighbour", [Neighbour.Flood], Neighbour.RunAsync),
     ];
 
+    /// <summary>Every scenario: the throughput ones, then the loads.</summary>
+    public static IReadOnlyList<Scenario> Every { get; } = [.. All, .. Loads];
+
     public static Scenario Find(string name) =>
-        All.Concat(Loads).FirstOrDefault(s => s.Name == name)
-        ?? throw new UsageException($"unknown scenario '{name}'; known: {string.Join(", ", All.Concat(Loads).Select(s => s.Name))}");
+        Every.FirstOrDefault(s => s.Name == name)
+        ?? throw new UsageException($"unknown scenario '{name}'; known: {string.Join(", ", Every.Select(s => s.Name))}");
 
     /// <summary><c>all</c> or a comma-separated list of names.</summary>
     public static IReadOnlyList<Scenario> Select(string list) =>

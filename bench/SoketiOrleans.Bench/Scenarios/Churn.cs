@@ -201,10 +201,8 @@ public static class Churn
             }
             if (window.Measuring)
                 Interlocked.Increment(ref _connected);
-            var presence = $"presence-churn-{i % PresenceChannels}";
-            var channelData = $$$"""{"user_id":"u{{{i}}}","user_info":{}}""";
             await connection.SubscribeAsync(OutgoingFrames.Subscribe($"churn-{i % PublicChannels}"));
-            await connection.SubscribeAsync(OutgoingFrames.Subscribe(presence, context.Auth.Presence(connection.SocketId, presence, channelData), channelData));
+            await connection.SubscribeAsync(OutgoingFrames.SubscribePresence(context.Auth, connection.SocketId, $"presence-churn-{i % PresenceChannels}", $"u{i}"));
             try
             {
                 await Task.Delay(lifetimeMs, window.Stopping);

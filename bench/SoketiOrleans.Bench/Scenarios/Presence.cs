@@ -28,12 +28,8 @@ public static class Presence
                 Interlocked.Increment(ref memberEvents);
         }
 
-        byte[] Subscribe(int client, PusherConnection connection)
-        {
-            var channel = $"presence-bench-{client % channels}";
-            var channelData = $$$"""{"user_id":"u{{{client}}}","user_info":{}}""";
-            return OutgoingFrames.Subscribe(channel, context.Auth.Presence(connection.SocketId, channel, channelData), channelData);
-        }
+        byte[] Subscribe(int client, PusherConnection connection) =>
+            OutgoingFrames.SubscribePresence(context.Auth, connection.SocketId, $"presence-bench-{client % channels}", $"u{client}");
 
         bool IsWatcher(int client) => client / channels % 2 == 0;
 

@@ -75,9 +75,8 @@ public static class Storm
     {
         var opened = await Sockets.OpenAcceptedAsync(context, count, Concurrency, async (i, connection, cancellation) =>
         {
-            var channel = $"presence-storm-{i % PresenceChannels}";
-            var channelData = $$$"""{"user_id":"{{{name}}}-{{{i}}}","user_info":{}}""";
-            await connection.SubscribeAsync(OutgoingFrames.Subscribe(channel, context.Auth.Presence(connection.SocketId, channel, channelData), channelData), cancellation);
+            await connection.SubscribeAsync(
+                OutgoingFrames.SubscribePresence(context.Auth, connection.SocketId, $"presence-storm-{i % PresenceChannels}", $"{name}-{i}"), cancellation);
             await connection.SubscribeAsync(OutgoingFrames.Subscribe($"storm-{i % PublicChannels}"), cancellation);
         }, resetting);
         foreach (var connection in opened)

@@ -33,14 +33,7 @@ public sealed class HttpApiFuzzTests(ITestOutputHelper output)
         await FuzzRequests.Request.SampleAsync(request => Run(http, signer, request), writeLine: output.WriteLine, seed: FuzzSeed.Value, iter: FuzzSeed.Iterations, threads: 2,
             print: request => request.ToString());
 
-        await using var clean = await RawPusherClient.Connect(server.WebSocketUri());
-        var channel = Names.Unique("after-http-fuzz-");
-        await clean.SubscribePublic(channel);
-        using var api = new PusherApi(server.HttpUri);
-        Assert.Equal(200, (await api.Trigger(channel, "still-serving", "{}")).Status);
-        Assert.Equal(Frames.Event("still-serving", channel, "{}"), await clean.Next());
-        Assert.False(server.HasExited);
-        Assert.DoesNotContain(server.Output.Split('\n'), line => line.Contains(" fail: ") || line.Contains(" crit: ") || line.Contains("Unhandled"));
+        await AfterFuzzing.AssertUnhurt(server);
     }
 
     private static async Task Run(HttpClient http, PusherSigner signer, FuzzRequest request)
