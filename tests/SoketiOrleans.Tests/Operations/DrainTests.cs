@@ -12,6 +12,7 @@ namespace SoketiOrleans.Tests.Operations;
 /// delay and spread over the grace period, each reconnects to the other node at once, and the
 /// channel's members, the other node's watcher and the webhooks all end exact.
 /// </summary>
+[Collection(nameof(Alone))]
 public sealed class DrainTests(ITestOutputHelper output)
 {
     private const int Clients = 200;

@@ -16,6 +16,7 @@ namespace SoketiOrleans.Tests.Robustness;
 /// every error a JSON object with an <c>error</c> string. Afterwards the server publishes to a
 /// clean client and has logged no failure. Run length and seed: <see cref="FuzzSeed"/>.
 /// </summary>
+[Collection(nameof(Alone))]
 public sealed class HttpApiFuzzTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RequestBound = TimeSpan.FromSeconds(15);

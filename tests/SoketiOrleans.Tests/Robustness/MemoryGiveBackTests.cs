@@ -8,6 +8,7 @@ namespace SoketiOrleans.Tests.Robustness;
 /// process would otherwise keep the crowd's memory (bench `storm` measures how much comes back;
 /// this proves the trigger and that the working set does not grow from it).
 /// </summary>
+[Collection(nameof(Alone))]
 public sealed class MemoryGiveBackTests
 {
     private const int Crowd = 1000;
