@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Grains.Redis;
 using SoketiOrleans.Silo;
 using SoketiOrleans.Silo.Cluster;
@@ -58,7 +60,13 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
     builder.WebHost.ConfigureKestrel(kestrel =>
     {
         kestrel.Limits.MaxRequestBodySize = options.Gateway.HttpRequestLimitBytes;
-        var listen = TlsListener.Configure(kestrel, options.Tls);
+        var tls = TlsListener.Configure(kestrel, options.Tls);
+        // TLS first: the upgrades read what it decrypts.
+        Action<ListenOptions> listen = port =>
+        {
+            tls(port);
+            port.UseSoketiUpgrades();
+        };
         if (options.Host == "localhost")
         {
             kestrel.ListenLocalhost(options.Port, listen);

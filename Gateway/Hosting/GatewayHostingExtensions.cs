@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SoketiOrleans.Apps;
@@ -50,6 +51,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<SocketIds>();
         services.AddSingleton<SocketRegistry>();
         services.AddSingleton<WebSocketEndpoint>();
+        services.AddSingleton<WebSocketUpgrades>();
         services.AddSingleton<EventsEndpoints>();
         services.AddSingleton<ChannelsEndpoints>();
         services.AddSingleton<GatewayLifecycle>();
@@ -74,6 +76,20 @@ public static class GatewayHostingExtensions
         services.AddSoketiGateway(options);
         services.AddHostedService<GatewayRosterRenewal>();
         return services;
+    }
+
+    /// <summary>
+    /// On the server's port (after TLS, when there is TLS): WebSocket upgrades skip HTTP, in a process
+    /// that has a gateway (<see cref="WebSocketUpgrades"/>).
+    /// </summary>
+    public static ListenOptions UseSoketiUpgrades(this ListenOptions listen)
+    {
+        if (listen.ApplicationServices.GetService<WebSocketUpgrades>() is { } upgrades)
+        {
+            listen.Use(next => connection => upgrades.OnConnection(connection, next));
+        }
+
+        return listen;
     }
 
     public static WebApplication MapSoketiGateway(this WebApplication app)

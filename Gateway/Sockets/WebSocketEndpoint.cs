@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Hosting;
@@ -34,6 +35,7 @@ internal sealed partial class WebSocketEndpoint(
     private const int HighestProtocol = 7;
     private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>The routed path: an upgrade <see cref="WebSocketUpgrades"/> left to Kestrel, or a plain request.</summary>
     public async Task Handle(HttpContext context, string appKey)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -42,8 +44,18 @@ internal sealed partial class WebSocketEndpoint(
             return;
         }
 
+        var protocol = context.Request.Query["protocol"];
+        await Handle(appKey, protocol.Count > 0 ? protocol[0] ?? "" : null, context.Request.Headers.Origin,
+            () => context.WebSockets.AcceptWebSocketAsync(), context.RequestAborted);
+    }
+
+    /// <param name="protocol">The <c>protocol</c> query parameter, null when absent.</param>
+    /// <param name="accept">Answers the upgrade: called once the connection is admitted or its refusal is known.</param>
+    /// <param name="aborted">Signalled when the client's connection is gone.</param>
+    public async Task Handle(string appKey, string? protocol, StringValues origin, Func<Task<WebSocket>> accept, CancellationToken aborted)
+    {
         var app = await apps.FindByKey(appKey);
-        var refusal = Refusal(context, appKey, app);
+        var refusal = Refusal(appKey, protocol, origin, app);
         ConnectionSlot? slot = null;
         if (refusal is null)
         {
@@ -51,10 +63,10 @@ internal sealed partial class WebSocketEndpoint(
         }
 
         using var admitted = slot;
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
+        using var webSocket = await accept();
         if (refusal is { } r)
         {
-            await Refuse(webSocket, r.Code, r.Message, context.RequestAborted);
+            await Refuse(webSocket, r.Code, r.Message, aborted);
             return;
         }
 
@@ -67,7 +79,7 @@ internal sealed partial class WebSocketEndpoint(
         var session = new SocketSession(socket, webSocket, subscriptions, clientEvents, users, registry, logger);
         await session.Run(
             ServerFrames.ConnectionEstablished(socket.Id, (int)options.WebSockets.ActivityTimeout.TotalSeconds),
-            context.RequestAborted);
+            aborted);
     }
 
     private async Task<(ConnectionSlot? Slot, (int Code, string Message)? Refusal)> Admit(App app)
@@ -90,7 +102,7 @@ internal sealed partial class WebSocketEndpoint(
         }
     }
 
-    private (int Code, string Message)? Refusal(HttpContext context, string appKey, App? app)
+    private (int Code, string Message)? Refusal(string appKey, string? protocol, StringValues origin, App? app)
     {
         if (lifecycle.IsClosing)
         {
@@ -107,10 +119,9 @@ internal sealed partial class WebSocketEndpoint(
             return (PusherCloseCodes.AppDisabled, "The app is not enabled.");
         }
 
-        var protocol = context.Request.Query["protocol"];
-        if (protocol.Count > 0)
+        if (protocol is not null)
         {
-            if (!int.TryParse(protocol[0], out var version))
+            if (!int.TryParse(protocol, out var version))
             {
                 return (PusherCloseCodes.InvalidVersionFormat, "Invalid version string format.");
             }
@@ -121,7 +132,7 @@ internal sealed partial class WebSocketEndpoint(
             }
         }
 
-        if (!OriginPolicy.Allows(app.AllowedOrigins, context.Request.Headers.Origin))
+        if (!OriginPolicy.Allows(app.AllowedOrigins, origin))
         {
             return (PusherCloseCodes.Unauthorized, "The origin is not allowed to connect to this app.");
         }

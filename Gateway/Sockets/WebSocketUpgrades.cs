@@ -1,0 +1,87 @@
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
+using SoketiOrleans.Gateway.Hosting;
+
+namespace SoketiOrleans.Gateway.Sockets;
+
+/// <summary>
+/// Kestrel connection middleware on the server's port: a connection that opens with a plain
+/// WebSocket upgrade to <c>/app/{key}</c> (<see cref="UpgradeRequest"/>) is upgraded here and handed
+/// to <see cref="WebSocketEndpoint"/>; every other connection goes on to HTTP untouched.
+/// </summary>
+internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptions options)
+{
+    /// <summary>Kestrel's own limit on how long a request's headers may take to arrive.</summary>
+    private static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task OnConnection(ConnectionContext connection, ConnectionDelegate next)
+    {
+        var (request, passOn) = await ReadUpgrade(connection);
+        if (request is null)
+        {
+            if (passOn)
+            {
+                await next(connection);
+            }
+
+            return;
+        }
+
+        WebSocket? webSocket = null;
+        try
+        {
+            await endpoint.Handle(request.AppKey, request.Protocol, request.Origin, async () =>
+            {
+                await connection.Transport.Output.WriteAsync(request.SwitchingProtocols(), connection.ConnectionClosed);
+                webSocket = WebSocket.CreateFromStream(new ConnectionStream(connection),
+                    new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+                return webSocket;
+            }, connection.ConnectionClosed);
+        }
+        finally
+        {
+            // After a completed close handshake Kestrel ends the connection when this returns,
+            // sending what is queued; anything else (an abort, a client that vanished) is cut now.
+            if (webSocket?.State != WebSocketState.Closed)
+            {
+                connection.Abort();
+            }
+        }
+    }
+
+    /// <returns>The upgrade request, consumed; or none, with nothing consumed for HTTP to read (pass on) or the connection cut.</returns>
+    private async Task<(UpgradeRequest? Request, bool PassOn)> ReadUpgrade(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        using var timeout = new CancellationTokenSource(HeadersTimeout);
+        while (true)
+        {
+            ReadResult read;
+            try
+            {
+                read = await input.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Headers that never finish: what Kestrel's own timeout would do, minus the 408.
+                connection.Abort();
+                return (null, false);
+            }
+
+            var buffer = read.Buffer;
+            switch (UpgradeRequest.TryRead(buffer, options.PathPrefix, out var request, out var end))
+            {
+                case UpgradeRequest.Outcome.Upgrade:
+                    input.AdvanceTo(end);
+                    return (request, false);
+                case UpgradeRequest.Outcome.NeedMore when !read.IsCompleted && !read.IsCanceled:
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    break;
+                default:
+                    input.AdvanceTo(buffer.Start);
+                    return (null, true);
+            }
+        }
+    }
+}
