@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Metrics;
@@ -8,16 +7,29 @@ namespace SoketiOrleans.Gateway.Sockets;
 
 /// <summary>
 /// One client connection: its identity, its subscriptions and a bounded send queue drained by a
-/// single writer, so any thread may send without waiting for the network.
+/// single writer, so any thread may send without waiting for the network. The writer runs only while
+/// there is something to send: an idle socket holds no task, queue segment or timer for it.
 /// </summary>
-public sealed class PusherSocket(string id, App app, WebSocket webSocket, long maxQueuedBytes, AppMetrics metrics)
+public sealed class PusherSocket(string id, App app, WebSocket webSocket, long maxQueuedBytes, AppMetrics metrics) : IThreadPoolWorkItem
 {
-    private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>How long a client has, once the server closes, to take the close and answer before it is cut off.</summary>
+    internal static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Stands in for the close deadline once the session has ended: no deadline starts after it.</summary>
+    private static readonly CancellationTokenSource SessionOver = new();
+
+    /// <summary>Frames waiting for the writer, and the writer's state: all guarded by locking the queue.</summary>
+    private readonly Queue<Outgoing> _outbox = new();
+    private bool _writing;
+    private bool _sealed;
+    private bool _outputDone;
+    private TaskCompletionSource? _outputEnded;
+
+    private CancellationTokenSource? _closeDeadline;
     private long _queuedBytes;
     private long _lastActivity = Environment.TickCount64;
     private long _pingSentAt;
     private long _signInDeadline;
-    private readonly TaskCompletionSource _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _discarding;
 
     public string Id { get; } = id;
@@ -31,8 +43,17 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
 
     public bool IsClosing { get; private set; }
 
-    /// <summary>Completes when a close was first asked for, whether or not the close frame could be sent yet.</summary>
-    internal Task CloseRequested => _closeRequested.Task;
+    /// <summary>Completes once the writer is done: the close frame is out, or the connection failed under it.</summary>
+    internal Task OutputEnded
+    {
+        get
+        {
+            lock (_outbox)
+            {
+                return _outputDone ? Task.CompletedTask : (_outputEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+    }
 
     /// <summary>
     /// Channels this socket left whose grains may not have counted the departure yet, with the
@@ -80,20 +101,23 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
             return;
         }
 
-        if (!_outbox.Writer.TryWrite(new Outgoing(frame, 0, null)))
+        if (!Enqueue(new Outgoing(frame, 0, null)))
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
         }
     }
 
-    /// <summary>Closes after everything already queued (e.g. a <c>pusher:error</c>) is sent.</summary>
+    /// <summary>
+    /// Closes after everything already queued (e.g. a <c>pusher:error</c>) is sent. A client that has
+    /// not let the close through and answered it within <see cref="CloseHandshakeTimeout"/> is cut
+    /// off, which also frees a slow consumer whose full buffers keep even the close frame from going out.
+    /// </summary>
     public void Close(int code, string reason)
     {
         IsClosing = true;
-        _closeRequested.TrySetResult();
-        if (_outbox.Writer.TryWrite(new Outgoing(null, code, reason)))
+        if (Enqueue(new Outgoing(null, code, reason), last: true))
         {
-            _outbox.Writer.TryComplete();
+            StartCloseDeadline();
         }
     }
 
@@ -150,51 +174,126 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
         }
     }
 
-    /// <summary>The single writer: sends queued frames in order, then the close frame.</summary>
-    public async Task RunWriterAsync(CancellationToken cancellationToken)
+    /// <summary>The session is over: a close deadline still running has nothing left to cut off.</summary>
+    internal void SessionEnded() => Interlocked.Exchange(ref _closeDeadline, SessionOver)?.Cancel();
+
+    /// <returns>False when the close is already queued: nothing more goes out.</returns>
+    private bool Enqueue(Outgoing item, bool last = false)
     {
-        var reader = _outbox.Reader;
+        lock (_outbox)
+        {
+            if (_sealed)
+            {
+                return false;
+            }
+
+            _sealed = last;
+            _outbox.Enqueue(item);
+            if (_writing)
+            {
+                return true;
+            }
+
+            _writing = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return true;
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = WriteQueued();
+
+    /// <summary>The single writer: sends queued frames in order, then the close frame; ends when the queue is empty.</summary>
+    private async Task WriteQueued()
+    {
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken))
+            while (TryDequeue(out var item))
             {
-                while (reader.TryRead(out var item))
+                if (item.Frame is { } frame)
                 {
-                    if (item.Frame is { } frame)
+                    Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    if (!_discarding)
                     {
-                        Interlocked.Add(ref _queuedBytes, -frame.Length);
-                        if (!_discarding)
-                        {
-                            // Not cancellable: a cancellable send takes ManagedWebSocket's slower path. A
-                            // send that never completes ends when the session aborts or disposes the socket.
-                            await webSocket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-                            Metrics.MessageSent(frame.Length);
-                        }
+                        // Not cancellable: a cancellable send takes ManagedWebSocket's slower path. A
+                        // send that never completes ends when the close deadline aborts the socket.
+                        await webSocket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                        Metrics.MessageSent(frame.Length);
                     }
-                    else
-                    {
-                        await CloseOutput(item.CloseCode, item.CloseReason!, cancellationToken);
-                        return;
-                    }
+                }
+                else
+                {
+                    await CloseOutput(item.CloseCode, item.CloseReason!);
+                    EndOutput();
+                    return;
                 }
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The peer is gone; the receive loop sees the same and cleans up.
-        }
-        finally
-        {
-            IsClosing = true;
-            _outbox.Writer.TryComplete();
+            // The peer is gone; the receive loop sees the same and cleans up, or the deadline cuts it off.
+            EndOutput();
+            StartCloseDeadline();
         }
     }
 
-    private async Task CloseOutput(int code, string reason, CancellationToken cancellationToken)
+    private bool TryDequeue(out Outgoing item)
+    {
+        lock (_outbox)
+        {
+            if (_outbox.TryDequeue(out item))
+            {
+                return true;
+            }
+
+            _writing = false;
+            return false;
+        }
+    }
+
+    /// <summary>Nothing more goes out; the writer stays marked as running so none starts again.</summary>
+    private void EndOutput()
+    {
+        IsClosing = true;
+        TaskCompletionSource? ended;
+        lock (_outbox)
+        {
+            _sealed = true;
+            _outbox.Clear();
+            _outputDone = true;
+            ended = _outputEnded;
+        }
+
+        ended?.TrySetResult();
+    }
+
+    private void StartCloseDeadline()
+    {
+        var deadline = new CancellationTokenSource();
+        if (Interlocked.CompareExchange(ref _closeDeadline, deadline, null) is null)
+        {
+            _ = AbortUnlessEnded(deadline.Token);
+        }
+    }
+
+    private async Task AbortUnlessEnded(CancellationToken sessionEnded)
+    {
+        try
+        {
+            await Task.Delay(CloseHandshakeTimeout, sessionEnded);
+            webSocket.Abort();
+        }
+        catch (OperationCanceledException)
+        {
+            // The session ended in time.
+        }
+    }
+
+    private async Task CloseOutput(int code, string reason)
     {
         if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            await webSocket.CloseOutputAsync((WebSocketCloseStatus)code, reason, cancellationToken);
+            await webSocket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
         }
     }
 

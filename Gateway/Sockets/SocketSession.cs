@@ -23,13 +23,9 @@ internal sealed partial class SocketSession(
     ILogger logger)
 {
     private const int InitialBufferSize = 4096;
-    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
     public async Task Run(byte[] connectionEstablished, CancellationToken aborted)
     {
-        using var ended = new CancellationTokenSource();
-        var writer = socket.RunWriterAsync(ended.Token);
-        _ = AbortWhenCloseIsNotAnswered(writer, ended.Token);
         registry.Add(socket);
         socket.Metrics.Connected();
         LogConnected(logger, socket.Id, socket.App.Id);
@@ -46,8 +42,8 @@ internal sealed partial class SocketSession(
             registry.Remove(socket);
             socket.Metrics.Disconnected();
             LogDisconnected(logger, socket.Id, socket.App.Id, (int?)webSocket.CloseStatus);
-            await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
-            await ended.CancelAsync();
+            await Task.WhenAny(socket.OutputEnded, Task.Delay(PusherSocket.CloseHandshakeTimeout, CancellationToken.None));
+            socket.SessionEnded();
         }
     }
 
@@ -199,25 +195,6 @@ internal sealed partial class SocketSession(
     /// <summary>Answers a client's close with its own code; otherwise a normal close.</summary>
     private static int ClientCloseCode(WebSocket webSocket) =>
         (int)(webSocket.CloseStatus ?? WebSocketCloseStatus.NormalClosure);
-
-    /// <summary>
-    /// Once a close is asked for, the client has a few seconds to take it and answer; one that never
-    /// does is cut off. This also frees a slow consumer whose full buffers keep even the close frame
-    /// from being written.
-    /// </summary>
-    private async Task AbortWhenCloseIsNotAnswered(Task writer, CancellationToken ended)
-    {
-        await Task.WhenAny(writer, socket.CloseRequested);
-        try
-        {
-            await Task.Delay(CloseHandshakeTimeout, ended);
-            webSocket.Abort();
-        }
-        catch (OperationCanceledException)
-        {
-            // The session ended normally.
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Event} from socket {SocketId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Exception exception, string @event, string socketId);

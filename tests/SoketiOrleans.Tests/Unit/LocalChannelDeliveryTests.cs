@@ -37,7 +37,6 @@ public sealed class LocalChannelDeliveryTests : IAsyncLifetime
     private readonly RecordingWebSocket _wire = new();
     private GatewayObserver _observer = null!;
     private PusherSocket _socket = null!;
-    private Task _writer = Task.CompletedTask;
     private LocalChannel _channel = null!;
     private long _registration;
 
@@ -49,7 +48,6 @@ public sealed class LocalChannelDeliveryTests : IAsyncLifetime
         _observer = new GatewayObserver(index, new SocketRegistry(), new GatewayState(index, users, new ConnectionQuotas(_cluster, gateway, _reassertion)));
         gateway.Attach(_observer);
         _socket = new PusherSocket("1.1", App, _wire, maxQueuedBytes: 1 << 20, new GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), "soketi_", 6001).ForApp(App.Id));
-        _writer = _socket.RunWriterAsync(CancellationToken.None);
 
         (_channel, var admitted) = await index.Join(App, "orders", _socket);
         Assert.True(admitted);
@@ -61,7 +59,8 @@ public sealed class LocalChannelDeliveryTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _socket.Close(1000, "done");
-        await _writer;
+        await _socket.OutputEnded;
+        _socket.SessionEnded();
     }
 
     private void Deliver(long sequence, long publishId = 0, string? frame = null, long? registration = null) =>
