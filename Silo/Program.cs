@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Hosting;
@@ -44,10 +45,22 @@ if (options.Redis is { } redisOptions)
 // In cluster mode a node cut off from the majority ends its incarnation and the process serves
 // again as a new node once it has rejoined; every other ending ends the process.
 var rejoin = new ClusterRejoin();
+var portRetries = 0;
 do
 {
     rejoin.Reset();
-    await Serve(options, redis, rejoin);
+    try
+    {
+        await Serve(options, redis, rejoin);
+    }
+    catch (AddressInUseException e) when (++portRetries <= 3)
+    {
+        // Ports given by the operator were checked above; a port this process picked as free (the
+        // silo's, by default) can be taken before it is bound, e.g. as the source port of another
+        // process's outgoing connection. Starting again picks new ones.
+        Console.Error.WriteLine($"{e.Message} while starting; starting again with newly picked ports");
+        rejoin.Request("a port was taken while starting");
+    }
 }
 while (rejoin.Reason is not null);
 

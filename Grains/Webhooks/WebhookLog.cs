@@ -7,8 +7,8 @@ internal static partial class WebhookLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook for app {AppId} delivered to {Url} ({EventCount} events, attempt {Attempt})")]
     public static partial void Delivered(ILogger logger, string appId, Uri url, int eventCount, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for app {AppId} to {Url} failed with {Status} (attempt {Attempt}); retrying in {Delay}")]
-    public static partial void Retrying(ILogger logger, string appId, Uri url, string status, int attempt, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for app {AppId} to {Url} failed with {Status} (attempt {Attempt}); retrying in {Delay} ({Elapsed} since the first attempt)")]
+    public static partial void Retrying(ILogger logger, string appId, Uri url, string status, int attempt, TimeSpan delay, TimeSpan elapsed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for app {AppId} to {Url} refused with {Status}; not retried ({EventCount} events dropped)")]
     public static partial void Refused(ILogger logger, string appId, Uri url, string status, int eventCount);

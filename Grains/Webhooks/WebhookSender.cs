@@ -71,7 +71,7 @@ internal sealed class WebhookSender(
             }
 
             metrics.Retried(AppId);
-            WebhookLog.Retrying(logger, AppId, Url, result.Status, attempt, delay);
+            WebhookLog.Retrying(logger, AppId, Url, result.Status, attempt, delay, elapsed);
             await Task.Delay(delay, time, stopping);
         }
     }
