@@ -18,6 +18,9 @@ public sealed class HandshakeTests(ServerFixture fixture)
     private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
     private const string Accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
+    private const string SwitchingProtocols =
+        $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {Accept}\r\n\r\n";
+
     private const string ConnectionEstablishedPattern =
         """^\{"event":"pusher:connection_established","data":"\{\\"socket_id\\":\\"\d+\.\d+\\",\\"activity_timeout\\":30\}"\}$""";
 
@@ -30,9 +33,7 @@ public sealed class HandshakeTests(ServerFixture fixture)
         await using var connection = await RawConnection.Open(fixture.Server.Port);
         await connection.Send(Upgrade("/app/app-key?protocol=7&client=js&version=8.4.0"));
 
-        Assert.Equal(
-            $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {Accept}\r\n\r\n",
-            await connection.ReadHead());
+        Assert.Equal(SwitchingProtocols, await connection.ReadHead());
         Assert.Matches(ConnectionEstablishedPattern, await connection.ReadTextFrame());
     }
 
@@ -45,9 +46,7 @@ public sealed class HandshakeTests(ServerFixture fixture)
             await connection.Send(new string(piece));
         }
 
-        Assert.Equal(
-            $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {Accept}\r\n\r\n",
-            await connection.ReadHead());
+        Assert.Equal(SwitchingProtocols, await connection.ReadHead());
         Assert.Matches(ConnectionEstablishedPattern, await connection.ReadTextFrame());
     }
 
