@@ -26,24 +26,28 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
         Upgrade,
     }
 
+    /// <summary>How such a request starts, <c>GET {prefix}/app/</c>: made once per server, as <see cref="TryRead"/> looks at every connection's first bytes.</summary>
+    public static byte[] Start(string pathPrefix) => Encoding.Latin1.GetBytes($"GET {pathPrefix}/app/");
+
+    /// <param name="start">From <see cref="Start"/>.</param>
     /// <param name="end">Where the request ends (the WebSocket's bytes may follow it) when it is an upgrade.</param>
-    public static Outcome TryRead(in ReadOnlySequence<byte> buffer, string pathPrefix, out UpgradeRequest? request, out SequencePosition end)
+    public static Outcome TryRead(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> start, out UpgradeRequest? request, out SequencePosition end)
     {
         request = null;
         end = buffer.Start;
         var reader = new SequenceReader<byte>(buffer);
         if (!reader.TryReadTo(out ReadOnlySequence<byte> head, "\r\n\r\n"u8))
         {
-            return buffer.Length < MaxHeaderBytes && StartsLikeOne(buffer, pathPrefix) ? Outcome.NeedMore : Outcome.NotTaken;
+            return buffer.Length < MaxHeaderBytes && StartsLikeOne(buffer, start) ? Outcome.NeedMore : Outcome.NotTaken;
         }
 
-        if (head.Length > MaxHeaderBytes || !StartsLikeOne(head, pathPrefix))
+        if (head.Length > MaxHeaderBytes || !StartsLikeOne(head, start))
         {
             return Outcome.NotTaken;
         }
 
         end = reader.Position;
-        request = Parse(Encoding.Latin1.GetString(head), pathPrefix);
+        request = Parse(Encoding.Latin1.GetString(head), start.Length);
         return request is null ? Outcome.NotTaken : Outcome.Upgrade;
     }
 
@@ -54,17 +58,17 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
         return Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n\r\n");
     }
 
-    /// <summary>Whether what arrived so far may still become <c>GET {prefix}/app/</c>: anything else goes to Kestrel at once.</summary>
-    private static bool StartsLikeOne(in ReadOnlySequence<byte> received, string pathPrefix)
+    /// <summary>Whether what arrived so far may still become <paramref name="start"/> (ignoring case): anything else goes to Kestrel at once.</summary>
+    private static bool StartsLikeOne(in ReadOnlySequence<byte> received, ReadOnlySpan<byte> start)
     {
-        var expected = $"GET {pathPrefix}/app/";
-        var length = (int)Math.Min(received.Length, expected.Length);
-        Span<byte> start = stackalloc byte[length];
-        received.Slice(0, length).CopyTo(start);
-        return Encoding.Latin1.GetString(start).Equals(expected[..length], StringComparison.OrdinalIgnoreCase);
+        var length = (int)Math.Min(received.Length, start.Length);
+        Span<byte> first = stackalloc byte[length];
+        received.Slice(0, length).CopyTo(first);
+        return Ascii.EqualsIgnoreCase(first, start[..length]);
     }
 
-    private static UpgradeRequest? Parse(string head, string pathPrefix)
+    /// <param name="startLength">The length of <c>GET {prefix}/app/</c>, which the head is known to start with.</param>
+    private static UpgradeRequest? Parse(string head, int startLength)
     {
         var lines = head.Split("\r\n");
         var requestLine = lines[0].Split(' ');
@@ -75,7 +79,7 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
 
         var queryStart = target.IndexOf('?');
         var path = queryStart < 0 ? target : target[..queryStart];
-        var appKey = path[$"{pathPrefix}/app/".Length..];
+        var appKey = path[(startLength - "GET ".Length)..];
         if (appKey.Length == 0 || appKey.AsSpan().IndexOfAny('/', '%') >= 0)
         {
             return null;

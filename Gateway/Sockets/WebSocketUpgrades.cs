@@ -15,6 +15,8 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptio
     /// <summary>Kestrel's own limit on how long a request's headers may take to arrive.</summary>
     private static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly byte[] _start = UpgradeRequest.Start(options.PathPrefix);
+
     public async Task OnConnection(ConnectionContext connection, ConnectionDelegate next)
     {
         var (request, passOn) = await ReadUpgrade(connection);
@@ -70,7 +72,7 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptio
             }
 
             var buffer = read.Buffer;
-            switch (UpgradeRequest.TryRead(buffer, options.PathPrefix, out var request, out var end))
+            switch (UpgradeRequest.TryRead(buffer, _start, out var request, out var end))
             {
                 case UpgradeRequest.Outcome.Upgrade:
                     input.AdvanceTo(end);

@@ -13,7 +13,7 @@ public sealed class UpgradeRequestTests
     private static (UpgradeRequest.Outcome Outcome, UpgradeRequest? Request, long End) Read(string text, string prefix = "")
     {
         var buffer = new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(text));
-        var outcome = UpgradeRequest.TryRead(buffer, prefix, out var request, out var end);
+        var outcome = UpgradeRequest.TryRead(buffer, UpgradeRequest.Start(prefix), out var request, out var end);
         return (outcome, request, buffer.Slice(0, end).Length);
     }
 
