@@ -8,9 +8,10 @@ namespace SoketiOrleans.Gateway.Channels;
 
 /// <summary>
 /// Hands a channel event's serialized frame to its channel grain: one call per channel, whatever
-/// the subscriber count. Events of cache channels are marked to be kept there.
+/// the subscriber count. Events of cache channels are marked to be kept there. A channel the grain
+/// has leased to this gateway (all its subscribers are here) is delivered here, without the grain.
 /// </summary>
-public sealed class ChannelPublisher(ICluster cluster, GatewayOptions options, GatewayMetrics metrics)
+public sealed class ChannelPublisher(ICluster cluster, LocalChannelIndex channels, GatewayOptions options, GatewayMetrics metrics)
 {
     /// <summary>
     /// An HTTP API event: confirmed by every gateway before the call returns, and retried (with an
@@ -20,14 +21,27 @@ public sealed class ChannelPublisher(ICluster cluster, GatewayOptions options, G
     public async Task PublishAcknowledged(string appId, string channel, byte[] frame, string? exceptSocketId)
     {
         var started = Stopwatch.GetTimestamp();
-        var publication = new Publication(frame, exceptSocketId, CacheFor(channel), PublishId: NewPublishId(), Confirmed: true);
-        await ClusterRetry.Run(() => cluster.Publish(ChannelKey.Format(appId, channel), publication));
+        var key = ChannelKey.Format(appId, channel);
+        if (!DeliveredUnderLease(key, frame, exceptSocketId))
+        {
+            var publication = new Publication(frame, exceptSocketId, CacheFor(channel), PublishId: NewPublishId(), Confirmed: true);
+            await ClusterRetry.Run(() => cluster.Publish(key, publication));
+        }
+
         metrics.ForApp(appId).Delivered(Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>A client event: once, not waited for by anyone.</summary>
-    public Task Publish(string appId, string channel, byte[] frame, string? exceptSocketId) =>
-        cluster.Publish(ChannelKey.Format(appId, channel), new Publication(frame, exceptSocketId, CacheFor(channel)));
+    public Task Publish(string appId, string channel, byte[] frame, string? exceptSocketId)
+    {
+        var key = ChannelKey.Format(appId, channel);
+        return DeliveredUnderLease(key, frame, exceptSocketId)
+            ? Task.CompletedTask
+            : cluster.Publish(key, new Publication(frame, exceptSocketId, CacheFor(channel)));
+    }
+
+    private bool DeliveredUnderLease(string channelKey, byte[] frame, string? exceptSocketId) =>
+        channels.Find(channelKey) is { } local && local.TryDeliverUnderLease(frame, exceptSocketId);
 
     private TimeSpan? CacheFor(string channel) => CacheChannels.IsCache(channel) ? options.ChannelCacheTtl : null;
 

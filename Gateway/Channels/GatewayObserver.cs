@@ -9,7 +9,7 @@ using SoketiOrleans.Users;
 namespace SoketiOrleans.Gateway.Channels;
 
 /// <summary>Receives the grains' pushes: frames for local channels, and orders to close local sockets.</summary>
-public sealed class GatewayObserver(LocalChannelIndex channels, SocketRegistry sockets, IGatewayState state) : IGatewayObserver
+public sealed class GatewayObserver(LocalChannelIndex channels, SocketRegistry sockets, IGatewayState state) : IGatewayObserver, IChannelLeases
 {
     public Task Deliver(ChannelDelivery delivery)
     {
@@ -19,6 +19,10 @@ public sealed class GatewayObserver(LocalChannelIndex channels, SocketRegistry s
 
     // The frame is in this process once the call arrives: that is all the grain waits for.
     public Task DeliverConfirmed(ChannelDelivery delivery) => Deliver(delivery);
+
+    public void Grant(string channelKey) => channels.Find(channelKey)?.Grant();
+
+    public void Revoke(string channelKey) => channels.Find(channelKey)?.Revoke();
 
     public Task CloseSockets(string[] socketIds, int code, string message)
     {

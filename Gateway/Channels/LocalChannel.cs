@@ -34,6 +34,9 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
     private long _registration;
     private ChannelReport? _acknowledged;
 
+    /// <summary>The grain lets this gateway deliver the channel's events itself (see <see cref="IChannelLeases"/>).</summary>
+    private bool _leased;
+
     /// <param name="told">For a user's server-to-user channel: hears the watchlist events its sockets are sent.</param>
     internal LocalChannel(string appId, string channel, int maxMembers, LocalChannelIndex index, GatewayIdentity gateway, ICluster cluster,
         Reassertion.Reassertion reassertion, Action<WatchlistNotice>? told, ILogger logger)
@@ -145,6 +148,40 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
         }
     }
 
+    internal void Grant()
+    {
+        lock (Gate)
+        {
+            _leased = !IsRetired;
+        }
+    }
+
+    internal void Revoke()
+    {
+        lock (Gate)
+        {
+            _leased = false;
+        }
+    }
+
+    /// <summary>
+    /// Sends an event to this gateway's subscribers when the grain has leased the channel to it.
+    /// False: the event must go through the grain.
+    /// </summary>
+    internal bool TryDeliverUnderLease(byte[] frame, string? exceptSocketId)
+    {
+        lock (Gate)
+        {
+            if (!_leased)
+            {
+                return false;
+            }
+
+            SendToActive(frame, exceptSocketId);
+            return true;
+        }
+    }
+
     internal void SkipStaleGap(TimeSpan age)
     {
         lock (Gate)
@@ -170,6 +207,8 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
                 return null;
             }
 
+            // The new activation knows of no lease: it must order every event until it grants one.
+            _leased = false;
             _order.Flush(_dispatch);
             _registration = _gateway.NextRegistration();
             return _acknowledged = acknowledged with { Registration = _registration };
@@ -198,6 +237,12 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
     protected override ChannelReport Snapshot(long version)
     {
         var count = SocketCount;
+        if (count == 0)
+        {
+            // The grain forgets a gateway that reports none; one that joins again gets a new lease.
+            _leased = false;
+        }
+
         if (count > 0 && AcknowledgedCount == 0)
         {
             // From zero the grain starts a new stream: what is still in flight from an older one is dropped.
@@ -276,12 +321,16 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
         }
 
         Told(delivery);
-        var except = delivery.ExceptSocketId;
+        SendToActive(delivery.Frame, delivery.ExceptSocketId);
+    }
+
+    private void SendToActive(byte[] frame, string? exceptSocketId)
+    {
         foreach (var socket in _active.Values)
         {
-            if (except is null || !string.Equals(socket.Id, except, StringComparison.Ordinal))
+            if (exceptSocketId is null || !string.Equals(socket.Id, exceptSocketId, StringComparison.Ordinal))
             {
-                socket.Send(delivery.Frame);
+                socket.Send(frame);
             }
         }
     }

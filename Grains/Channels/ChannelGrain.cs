@@ -62,9 +62,31 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
 
     public async Task<string[]> Report(ChannelReport report, int maxMembers)
     {
+        if (_roster.Gateway(report.GatewayId) is null)
+        {
+            // Before the newcomer's sockets can be welcomed: from here on every event is ordered here.
+            foreach (var share in _roster.Gateways)
+            {
+                share.EndLease(_key);
+            }
+        }
+
         var change = _roster.Apply(report, maxMembers);
+        LeaseToSoleGateway();
         await Announce(change, report.GatewayId);
         return change.Refused;
+    }
+
+    /// <summary>
+    /// A channel with subscribers on one gateway only, in this process, needs no grain between its
+    /// publishers and subscribers. Not a cache channel: its last event must be kept here.
+    /// </summary>
+    private void LeaseToSoleGateway()
+    {
+        if (_roster.GatewayCount == 1 && !CacheChannels.IsCache(_channel))
+        {
+            _roster.Gateways.First().Lease(_key);
+        }
     }
 
     public Task Depart(GatewayDeparture departure) => Announce(_roster.Depart(departure), departure.GatewayId);

@@ -24,6 +24,8 @@ internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver
 
     public IEnumerable<GatewayShare> Gateways => _gateways.Values;
 
+    public int GatewayCount => _gateways.Count;
+
     public GatewayShare? Gateway(string gatewayId) => _gateways.GetValueOrDefault(gatewayId);
 
     /// <summary>

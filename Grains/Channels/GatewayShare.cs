@@ -13,6 +13,7 @@ internal sealed class GatewayShare(ChannelReport report, IGatewayObserver? inPro
 {
     private IGatewayObserver _observer = report.Observer;
     private long _nextSequence = 1;
+    private bool _leased;
 
     public string GatewayId { get; } = report.GatewayId;
 
@@ -42,6 +43,26 @@ internal sealed class GatewayShare(ChannelReport report, IGatewayObserver? inPro
         _observer = renewed.Observer;
         Version = renewed.Version;
         _socketCount = renewed.SocketCount;
+    }
+
+    /// <summary>Lets the gateway deliver the channel's events itself (see <see cref="IChannelLeases"/>); only one in this process can.</summary>
+    public void Lease(string channelKey)
+    {
+        if (!_leased && inProcess is IChannelLeases leases)
+        {
+            leases.Grant(channelKey);
+            _leased = true;
+        }
+    }
+
+    /// <summary>Takes the lease back; the gateway no longer delivers on its own when this returns.</summary>
+    public void EndLease(string channelKey)
+    {
+        if (_leased)
+        {
+            _leased = false;
+            ((IChannelLeases)inProcess!).Revoke(channelKey);
+        }
     }
 
     /// <returns>

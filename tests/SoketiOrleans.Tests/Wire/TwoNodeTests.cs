@@ -220,6 +220,56 @@ public abstract class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
         await onB.AssertSilent();
     }
 
+    /// <summary>
+    /// A channel whose subscribers are all on one node, in the process of its grain, is delivered
+    /// there without the grain (under a lease); the grain takes the lease back before a subscriber on
+    /// the other node joins. Six channels, so that some have their grain on A's silo: the subscriber
+    /// joining on B while A's client sends gets one unbroken run up to the last event, and A's
+    /// subscriber gets every event in order.
+    /// </summary>
+    [Fact]
+    public async Task A_subscriber_joining_on_b_gets_an_unbroken_run_of_the_client_events_sent_on_a()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => OneChannel(Names.Unique("private-lease-"))));
+
+        async Task OneChannel(string channel)
+        {
+            const int Last = 301;
+            string Event(int n) => $$"""{"event":"client-n","channel":"{{channel}}","data":"{{n}}"}""";
+            await using var sender = await Connect(fixture.A);
+            await using var watcher = await Connect(fixture.A);
+            await using var joiner = await Connect(fixture.B);
+            await sender.SubscribePrivate(Signer, channel);
+            await watcher.SubscribePrivate(Signer, channel);
+            await sender.SendText(Event(1));
+            Assert.Equal(Event(1), await watcher.Next());
+
+            var sending = Task.Run(async () =>
+            {
+                for (var n = 2; n < Last; n++)
+                {
+                    await sender.SendText(Event(n));
+                }
+            });
+            await joiner.SubscribePrivate(Signer, channel);
+            await sending;
+            await sender.SendText(Event(Last));
+
+            for (var n = 2; n <= Last; n++)
+            {
+                Assert.Equal(Event(n), await watcher.Next());
+            }
+
+            var first = int.Parse(JsonDocument.Parse(await joiner.Next()).RootElement.GetProperty("data").GetString()!);
+            for (var n = first + 1; n <= Last; n++)
+            {
+                Assert.Equal(Event(n), await joiner.Next());
+            }
+
+            await sender.AssertSilent();
+        }
+    }
+
     [Fact]
     public async Task Trigger_info_counts_subscribers_and_users_on_both_nodes()
     {
