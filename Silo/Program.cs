@@ -74,9 +74,11 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
     {
         kestrel.Limits.MaxRequestBodySize = options.Gateway.HttpRequestLimitBytes;
         var tls = TlsListener.Configure(kestrel, options.Tls);
-        // TLS first: the upgrades read what it decrypts.
+        // The guard first (a connection it refuses costs nothing more), then TLS: the upgrades read what it decrypts.
         Action<ListenOptions> listen = port =>
         {
+            var guard = port.ApplicationServices.GetRequiredService<ConnectionGuard>();
+            port.Use(next => connection => guard.OnConnection(connection, next));
             tls(port);
             port.UseSoketiUpgrades();
         };
@@ -94,6 +96,7 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
     // The drain (its delay, then sockets told to go over the grace period), then the webhook queue's own grace period.
     builder.Services.Configure<HostOptions>(host =>
         host.ShutdownTimeout = options.ShutdownDrainDelay + options.ShutdownGracePeriod * 2 + TimeSpan.FromSeconds(5));
+    builder.Services.AddSingleton<ConnectionGuard>();
     builder.Services.AddSingleton(_ => new MetricsRegistry(options));
     builder.Services.AddSingleton(sp => sp.GetRequiredService<MetricsRegistry>().Gateway);
     builder.Services.AddSingleton<IAppManager>(new ArrayAppManager(options.Apps));

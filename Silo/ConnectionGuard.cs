@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections;
+
+namespace SoketiOrleans.Silo;
+
+/// <summary>
+/// Keeps connections from using up the process's open-file limit. A .NET process with no file
+/// descriptor left aborts ("Out of memory.") the next time it starts a thread, so a client that
+/// opens sockets until the limit would take the whole server down. A connection beyond the limit
+/// less a reserve (for threads, assemblies, Orleans, Redis and webhook connections) is closed as
+/// soon as it is accepted. The limit is read for every connection, so one changed on the running
+/// process (<c>prlimit</c>) counts at once.
+/// </summary>
+internal sealed partial class ConnectionGuard(ILogger<ConnectionGuard> logger)
+{
+    private const int OpenFilesResource = 7; // RLIMIT_NOFILE on Linux
+    private const long WarningIntervalMs = 10_000;
+
+    private int _open;
+    private long _lastWarning = -WarningIntervalMs;
+
+    /// <summary>How many connections a process with this open-file limit takes.</summary>
+    public static long Cap(long openFileLimit) => openFileLimit - Math.Clamp(openFileLimit / 10, 512, 65_536);
+
+    public async Task OnConnection(ConnectionContext connection, ConnectionDelegate next)
+    {
+        var open = Interlocked.Increment(ref _open);
+        try
+        {
+            if (OpenFileLimit() is { } limit && open > Cap(limit))
+            {
+                Refuse(connection, limit);
+                return;
+            }
+
+            await next(connection);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private void Refuse(ConnectionContext connection, long limit)
+    {
+        connection.Abort();
+        var now = Environment.TickCount64;
+        var last = Volatile.Read(ref _lastWarning);
+        if (now - last >= WarningIntervalMs && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
+        {
+            LogRefusing(logger, Cap(limit), limit);
+        }
+    }
+
+    /// <returns>The soft limit; null where there is none to read (not Linux, or unlimited).</returns>
+    private static long? OpenFileLimit() =>
+        OperatingSystem.IsLinux() && getrlimit(OpenFilesResource, out var limit) == 0 && limit.Current < long.MaxValue
+            ? (long)limit.Current
+            : null;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int getrlimit(int resource, out ResourceLimit limit);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ResourceLimit
+    {
+        public ulong Current;
+        public ulong Max;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Refusing new connections: {Cap} are open, the most the open-file limit ({Limit}, ulimit -n) leaves room for")]
+    private static partial void LogRefusing(ILogger logger, long cap, long limit);
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using SoketiOrleans.Silo;
+using SoketiOrleans.Tests.Harness;
+
+namespace SoketiOrleans.Tests.Robustness;
+
+/// <summary>
+/// A client that opens sockets past the process's open-file limit: a .NET process with no file
+/// descriptor left aborts the next time it starts a thread, so connections beyond the limit less a
+/// reserve are closed at once, and the server stays up for everyone else.
+/// </summary>
+public sealed class OpenFileLimitTests
+{
+    private const int Limit = 1100;
+
+    [Fact]
+    public async Task Sockets_past_the_open_file_limit_are_refused_and_the_server_keeps_serving()
+    {
+        await using var server = await ServerProcess.Start();
+        SetOpenFileLimit(server.Pid, Limit);
+        var cap = (int)ConnectionGuard.Cap(Limit);
+        Assert.Equal(588, cap);
+
+        var clients = new List<RawPusherClient>();
+        var refused = 0;
+        try
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                try
+                {
+                    clients.Add(await RawPusherClient.Connect(server.WebSocketUri()));
+                }
+                catch (WebSocketException)
+                {
+                    refused++;
+                }
+            }
+
+            // The test's own HTTP connection from start-up may still be open and count.
+            Assert.InRange(clients.Count, cap - 2, cap);
+            Assert.Equal(1000 - clients.Count, refused);
+            Assert.False(server.HasExited, server.Output);
+            Assert.Contains($"Refusing new connections: {cap} are open, the most the open-file limit ({Limit}, ulimit -n) leaves room for", server.Output);
+
+            foreach (var client in clients.Take(10))
+            {
+                await client.DisposeAsync();
+            }
+
+            clients.RemoveRange(0, 10);
+            // Room comes back once the server has seen the ten go.
+            var late = await Eventually.Get(() => TryConnect(server), c => c is not null, "a new socket to connect");
+            clients.Add(late!);
+            using var api = new PusherApi(server.HttpUri);
+            Assert.Equal(200, (await api.Get("/channels")).Status);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<RawPusherClient?> TryConnect(ServerProcess server)
+    {
+        try
+        {
+            return await RawPusherClient.Connect(server.WebSocketUri());
+        }
+        catch (WebSocketException)
+        {
+            return null;
+        }
+    }
+
+    private static void SetOpenFileLimit(int pid, int limit)
+    {
+        using var prlimit = Process.Start(new ProcessStartInfo("prlimit", ["--pid", pid.ToString(), $"--nofile={limit}:{limit}"]) { RedirectStandardError = true })!;
+        prlimit.WaitForExit();
+        Assert.True(prlimit.ExitCode == 0, prlimit.StandardError.ReadToEnd());
+    }
+}
