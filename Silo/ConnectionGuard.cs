@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 
 namespace SoketiOrleans.Silo;
@@ -9,11 +8,10 @@ namespace SoketiOrleans.Silo;
 /// opens sockets until the limit would take the whole server down. A connection beyond the limit
 /// less a reserve (for threads, assemblies, Orleans, Redis and webhook connections) is closed as
 /// soon as it is accepted. The limit is read for every connection, so one changed on the running
-/// process (<c>prlimit</c>) counts at once.
+/// process (<c>prlimit</c>) counts at once (<see cref="OpenFileLimit"/>).
 /// </summary>
 internal sealed partial class ConnectionGuard(ILogger<ConnectionGuard> logger)
 {
-    private const int OpenFilesResource = 7; // RLIMIT_NOFILE on Linux
     private const long WarningIntervalMs = 10_000;
 
     private int _open;
@@ -27,7 +25,7 @@ internal sealed partial class ConnectionGuard(ILogger<ConnectionGuard> logger)
         var open = Interlocked.Increment(ref _open);
         try
         {
-            if (OpenFileLimit() is { } limit && open > Cap(limit))
+            if (OpenFileLimit.Current() is { } limit && open > Cap(limit))
             {
                 Refuse(connection, limit);
                 return;
@@ -50,22 +48,6 @@ internal sealed partial class ConnectionGuard(ILogger<ConnectionGuard> logger)
         {
             LogRefusing(logger, Cap(limit), limit);
         }
-    }
-
-    /// <returns>The soft limit; null where there is none to read (not Linux, or unlimited).</returns>
-    private static long? OpenFileLimit() =>
-        OperatingSystem.IsLinux() && getrlimit(OpenFilesResource, out var limit) == 0 && limit.Current < long.MaxValue
-            ? (long)limit.Current
-            : null;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int getrlimit(int resource, out ResourceLimit limit);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct ResourceLimit
-    {
-        public ulong Current;
-        public ulong Max;
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

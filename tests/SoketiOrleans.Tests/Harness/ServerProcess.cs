@@ -86,7 +86,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts inside network namespace <paramref name="ns"/>, listening on every address there, and waits until it is ready at <paramref name="address"/>.</summary>
     public static Task<ServerProcess> StartIn(string ns, string address, IReadOnlyDictionary<string, string> environment) =>
-        Ready(Launch(new Dictionary<string, string>(environment) { ["SOKETI_HOST"] = "0.0.0.0" }, [], ns, address));
+        Ready(Launch(new Dictionary<string, string>(environment) { ["SOKETI_HOST"] = "0.0.0.0" }, [], ["ip", "netns", "exec", ns], address));
+
+    /// <summary>Starts with this soft and hard limit on open files (<c>prlimit</c> execs the server: the PID stays the server's).</summary>
+    public static Task<ServerProcess> StartWithOpenFileLimit(int soft, int hard) =>
+        Ready(Launch(null, [], ["prlimit", $"--nofile={soft}:{hard}", "--"], "127.0.0.1"));
 
     private static async Task<ServerProcess> Ready(ServerProcess server)
     {
@@ -103,9 +107,10 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts without waiting: for start-ups that are expected to fail.</summary>
-    public static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment = null, params string[] args) => Launch(environment, args, null, "127.0.0.1");
+    public static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment = null, params string[] args) => Launch(environment, args, [], "127.0.0.1");
 
-    private static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment, string[] args, string? ns, string address)
+    /// <param name="launcher">The command that runs <c>dotnet</c> in its place (none: dotnet itself).</param>
+    private static ServerProcess Launch(IReadOnlyDictionary<string, string>? environment, string[] args, string[] launcher, string address)
     {
         var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
         // A given value is passed on as is (start-up tests give invalid ones on purpose); Port is then 0 unless it is a number.
@@ -115,8 +120,9 @@ public sealed class ServerProcess : IAsyncDisposable
         env.TryAdd("SOKETI_PORT", port.ToString());
         env.TryAdd("SOKETI_ORLEANS_SILO_PORT", siloPort.ToString());
 
-        // `ip netns exec` enters the namespace and execs the server in its place: the PID stays the server's.
-        var start = new ProcessStartInfo(ns is null ? "dotnet" : "ip")
+        // A launcher (`ip netns exec` entering a namespace) execs the server in its place: the PID stays the server's.
+        string[] command = [.. launcher, "dotnet"];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -124,12 +130,9 @@ public sealed class ServerProcess : IAsyncDisposable
             // Its own empty folder: the server reads a .env file from its working directory.
             WorkingDirectory = Directory.CreateTempSubdirectory("soketi-orleans-").FullName,
         };
-        if (ns is not null)
+        foreach (var arg in command.Skip(1))
         {
-            foreach (var arg in new[] { "netns", "exec", ns, "dotnet" })
-            {
-                start.ArgumentList.Add(arg);
-            }
+            start.ArgumentList.Add(arg);
         }
 
         start.ArgumentList.Add(ServerAssembly);

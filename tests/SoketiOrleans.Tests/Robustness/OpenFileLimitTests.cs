@@ -6,7 +6,7 @@ using SoketiOrleans.Tests.Harness;
 namespace SoketiOrleans.Tests.Robustness;
 
 /// <summary>
-/// A client that opens sockets past the process's open-file limit: a .NET process with no file
+/// The open-file limit bounds a server's sockets. A client that opens sockets past it: a .NET process with no file
 /// descriptor left aborts the next time it starts a thread, so connections beyond the limit less a
 /// reserve are closed at once, and the server stays up for everyone else.
 /// </summary>
@@ -63,6 +63,18 @@ public sealed class OpenFileLimitTests
                 await client.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// The runtime raises the soft limit to the hard one as it starts, so a service started with
+    /// systemd's default (soft 1024, hard 524288) does not refuse sockets past 512 (the guard reads the soft one).
+    /// </summary>
+    [Fact]
+    public async Task The_soft_open_file_limit_a_server_runs_with_is_its_hard_one()
+    {
+        await using var server = await ServerProcess.StartWithOpenFileLimit(soft: 2000, hard: 4000);
+        var limits = (await File.ReadAllLinesAsync($"/proc/{server.Pid}/limits")).Single(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        Assert.Equal(["4000", "4000", "files"], limits["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private static async Task<RawPusherClient?> TryConnect(ServerProcess server)
