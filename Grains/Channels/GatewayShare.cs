@@ -13,7 +13,8 @@ internal sealed class GatewayShare(ChannelReport report, IGatewayObserver? inPro
 {
     private IGatewayObserver _observer = report.Observer;
     private long _nextSequence = 1;
-    private bool _leased;
+    /// <summary>The gateway in this process while it holds the channel's lease; null otherwise.</summary>
+    private IChannelLeases? _leaseHolder;
 
     public string GatewayId { get; } = report.GatewayId;
 
@@ -48,20 +49,20 @@ internal sealed class GatewayShare(ChannelReport report, IGatewayObserver? inPro
     /// <summary>Lets the gateway deliver the channel's events itself (see <see cref="IChannelLeases"/>); only one in this process can.</summary>
     public void Lease(string channelKey)
     {
-        if (!_leased && inProcess is IChannelLeases leases)
+        if (_leaseHolder is null && inProcess is IChannelLeases leases)
         {
             leases.Grant(channelKey);
-            _leased = true;
+            _leaseHolder = leases;
         }
     }
 
     /// <summary>Takes the lease back; the gateway no longer delivers on its own when this returns.</summary>
     public void EndLease(string channelKey)
     {
-        if (_leased)
+        if (_leaseHolder is { } holder)
         {
-            _leased = false;
-            ((IChannelLeases)inProcess!).Revoke(channelKey);
+            _leaseHolder = null;
+            holder.Revoke(channelKey);
         }
     }
 
