@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
@@ -89,13 +90,33 @@ internal sealed partial class EventsEndpoints(
 
     private static async Task<JsonDocument?> ParseBody(HttpContext context, ApiRequest request)
     {
+        if (ReadBody(request.Body, out var problem) is { } document)
+        {
+            return document;
+        }
+
+        await ApiResponses.Error(context, StatusCodes.Status400BadRequest, problem!);
+        return null;
+    }
+
+    /// <returns>The body as JSON; null, with what is wrong with it, when it is not UTF-8 JSON.</returns>
+    internal static JsonDocument? ReadBody(ReadOnlyMemory<byte> body, out string? problem)
+    {
+        problem = null;
+        // JSON parsing leaves strings unchecked until they are read, which would throw mid-request.
+        if (!Utf8.IsValid(body.Span))
+        {
+            problem = "The received data is incorrect: the body is not UTF-8.";
+            return null;
+        }
+
         try
         {
-            return JsonDocument.Parse(request.Body);
+            return JsonDocument.Parse(body);
         }
         catch (JsonException)
         {
-            await ApiResponses.Error(context, StatusCodes.Status400BadRequest, "The received data is incorrect: the body is not valid JSON.");
+            problem = "The received data is incorrect: the body is not valid JSON.";
             return null;
         }
     }

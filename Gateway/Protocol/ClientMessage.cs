@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace SoketiOrleans.Gateway.Protocol;
 
@@ -29,6 +30,14 @@ public sealed class ClientMessage : IDisposable
     /// <returns>null with <paramref name="error"/> set when the frame is not a Pusher message.</returns>
     public static ClientMessage? Parse(ReadOnlyMemory<byte> utf8, out string? error)
     {
+        // The WebSocket checks text messages, not binary ones; a string that is not UTF-8 would only
+        // throw later, when a handler reads it.
+        if (!Utf8.IsValid(utf8.Span))
+        {
+            error = "Invalid message format: not UTF-8.";
+            return null;
+        }
+
         JsonDocument document;
         try
         {

@@ -131,7 +131,7 @@ internal static class AppsReader
             {
                 try
                 {
-                    node = JsonNode.Parse(v.GetValue<string>());
+                    node = SoketiJson.Parse(v.GetValue<string>());
                 }
                 catch (JsonException)
                 {

@@ -72,7 +72,7 @@ public static partial class ConfigLoader
         JsonNode? parsed;
         try
         {
-            parsed = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions
+            parsed = SoketiJson.Parse(File.ReadAllText(file), new JsonDocumentOptions
             {
                 CommentHandling = JsonCommentHandling.Skip,
                 AllowTrailingCommas = true,
@@ -139,7 +139,7 @@ public static partial class ConfigLoader
     {
         try
         {
-            return JsonNode.Parse(raw) ?? JsonValue.Create(raw);
+            return SoketiJson.Parse(raw) ?? JsonValue.Create(raw);
         }
         catch (JsonException)
         {

@@ -21,7 +21,13 @@ public sealed record PusherSigner(string AppId = "app-id", string Key = "app-key
     public string UserAuth(string socketId, string userData) => $"{Key}:{Hmac($"{socketId}::user::{userData}")}";
 
     /// <summary>The signed query string of an HTTP API request (pusher-http-node's algorithm).</summary>
-    public string SignedQuery(string method, string path, string? body, IReadOnlyDictionary<string, string>? extra = null, long? timestamp = null)
+    public string SignedQuery(string method, string path, string? body, IReadOnlyDictionary<string, string>? extra = null, long? timestamp = null) =>
+        Signed(method, path, body is null ? null : Encoding.UTF8.GetBytes(body), extra, timestamp);
+
+    /// <summary>The signed query string of an HTTP API request whose body is these bytes (any, UTF-8 or not).</summary>
+    public string SignedQueryOfBytes(string method, string path, byte[] body) => Signed(method, path, body, null, null);
+
+    private string Signed(string method, string path, byte[]? body, IReadOnlyDictionary<string, string>? extra, long? timestamp)
     {
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -31,7 +37,7 @@ public sealed record PusherSigner(string AppId = "app-id", string Key = "app-key
         };
         if (body is not null)
         {
-            parameters["body_md5"] = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(body)));
+            parameters["body_md5"] = Convert.ToHexStringLower(MD5.HashData(body));
         }
 
         foreach (var (k, v) in extra ?? new Dictionary<string, string>())

@@ -69,13 +69,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
             var testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar); // …/tests/SoketiOrleans.Tests/bin/<Configuration>/net10.0
             var configuration = new DirectoryInfo(testBin).Parent!.Name;
-            var root = new DirectoryInfo(testBin);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "SoketiOrleans.sln")))
-            {
-                root = root.Parent;
-            }
-
-            return Path.Combine(root!.FullName, "Silo", "bin", configuration, "net10.0", "SoketiOrleans.Silo.dll");
+            return Path.Combine(Repository.Root, "Silo", "bin", configuration, "net10.0", "SoketiOrleans.Silo.dll");
         }
     }
 

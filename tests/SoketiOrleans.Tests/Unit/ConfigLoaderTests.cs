@@ -95,6 +95,32 @@ public sealed class ConfigLoaderTests : IDisposable
             (options.Apps[1].Id, options.Apps[1].Key, options.Apps[1].Secret, options.Apps[1].EnableClientMessages, options.Apps[1].MaxEventPayloadInKb));
     }
 
+    /// <summary>
+    /// Found by the coverage-guided fuzzer (fuzz/): a key given twice in the file, or in a variable's
+    /// JSON, threw out of start-up (an ArgumentException, not a configuration problem). soketi's
+    /// JSON.parse keeps the last value.
+    /// </summary>
+    [Fact]
+    public void A_key_given_twice_takes_its_last_value_as_in_soketi()
+    {
+        var file = Write("""
+        {
+          "port": 7002,
+          "websockets": { "maxChannelsPerSocket": 5, "maxChannelsPerSocket": 6 },
+          "port": 7004
+        }
+        """);
+
+        var options = Load(["start", $"--config={file}"], new()
+        {
+            ["SOKETI_DEFAULT_APP_ID"] = "app-id",
+            ["SOKETI_DEFAULT_APP_WEBHOOKS"] = """[{ "url": "http://127.0.0.1:1/a", "url": "http://127.0.0.1:1/b", "event_types": ["channel_occupied"] }]""",
+        });
+
+        Assert.Equal((7004, 6), (options.Port, options.Gateway.WebSockets.MaxChannelsPerSocket));
+        Assert.Equal("http://127.0.0.1:1/b", Assert.Single(options.Apps[0].Webhooks).Url.ToString());
+    }
+
     [Fact]
     public void Nested_objects_in_the_file_merge_into_the_defaults()
     {

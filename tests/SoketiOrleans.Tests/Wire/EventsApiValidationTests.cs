@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using SoketiOrleans.Tests.Harness;
 
@@ -27,6 +28,17 @@ public sealed class EventsApiValidationTests(ServerFixture fixture) : IDisposabl
         { "socket_id not a socket id", """{"name":"e","data":"d","channels":["c"],"socket_id":"abc"}""", null },
         { "socket_id without second part", """{"name":"e","data":"d","channels":["c"],"socket_id":"123."}""", null },
     };
+
+    /// <summary>Found by the coverage-guided fuzzer (fuzz/): a string that is not UTF-8 inside JSON that is otherwise well formed threw out of the endpoint (a 500 without a body).</summary>
+    [Theory]
+    [InlineData("/events", "{\"name\":\"e\",\"channel\":\"c\",\"data\":\"\u00ff\"}")]
+    [InlineData("/events", "{\"name\":\"\u00ff\",\"channels\":[\"c\"],\"data\":\"d\"}")]
+    [InlineData("/batch_events", "{\"batch\":[{\"name\":\"e\",\"channel\":\"c\u00ff\",\"data\":\"d\"}]}")]
+    public async Task A_body_that_is_not_utf8_is_refused_with_400(string path, string latin1)
+    {
+        // Latin-1 turns U+00FF into the lone byte 0xFF, which no UTF-8 text holds.
+        ApiAssert.IsError(await _api.Post(path, Encoding.Latin1.GetBytes(latin1)), 400, "The received data is incorrect: the body is not UTF-8.");
+    }
 
     [Theory]
     [MemberData(nameof(BadRequests))]

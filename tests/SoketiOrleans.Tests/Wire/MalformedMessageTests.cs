@@ -100,6 +100,27 @@ public sealed class MalformedMessageTests(ServerFixture fixture)
         await client.ExpectPong();
     }
 
+    /// <summary>
+    /// Found by the coverage-guided fuzzer (fuzz/): a binary message is not checked for UTF-8 by the
+    /// WebSocket, and a string in it that is not UTF-8 threw out of the socket's session.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"event\":\"pusher:ping\u00ff\"}")]
+    [InlineData("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"a\u00ff\"}}")]
+    [InlineData("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"private-a\",\"auth\":\"app-key:\u00ff\"}}")]
+    [InlineData("{\"event\":\"client-a\",\"channel\":\"private-a\",\"data\":\"\u00ff\"}")]
+    public async Task A_binary_message_that_is_not_utf8_gets_error_4300_and_the_socket_keeps_working(string latin1)
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        // Latin-1 turns U+00FF into the lone byte 0xFF, which no UTF-8 text holds.
+        await client.SendBytes(Encoding.Latin1.GetBytes(latin1), WebSocketMessageType.Binary);
+
+        Assert.Equal(Frames.Error(4300, "Invalid message format: not UTF-8."), await client.Next());
+        await client.ExpectPong();
+        await client.SubscribePublic(Names.Unique("after-"));
+    }
+
     [Fact]
     public async Task Data_sent_as_a_json_string_reads_like_an_object()
     {

@@ -1,0 +1,134 @@
+using System.Buffers;
+using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.HttpApi;
+using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Sockets;
+using SoketiOrleans.Gateway.Users;
+using SoketiOrleans.Silo.Configuration;
+
+namespace SoketiOrleans.Fuzz;
+
+/// <summary>
+/// This server's own parsers of what clients and operators hand it, each as a function of arbitrary
+/// bytes. A target throws only when a rule below breaks: the fuzzer reports that input as a crash,
+/// and the test suite replays the corpus (fuzz/corpus) through the same functions.
+/// </summary>
+public static class FuzzTargets
+{
+    private static readonly App App = new() { Id = "app-id", Key = "app-key", Secret = "app-secret" };
+    // Lazy, like everything here that runs this server's code: instrumented code must not run before
+    // the fuzzer has set up its coverage map.
+    private static readonly Lazy<byte[]> UpgradeStart = new(() => UpgradeRequest.Start(""));
+    private static readonly Lazy<string> ScratchFile = new(Path.GetTempFileName);
+
+    public static readonly IReadOnlyDictionary<string, Action<byte[]>> All = new Dictionary<string, Action<byte[]>>
+    {
+        ["handshake"] = Handshake,
+        ["message"] = Message,
+        ["trigger"] = Trigger,
+        ["config"] = Config,
+        ["dotenv"] = DotEnv,
+    };
+
+    /// <summary>
+    /// A connection's first bytes, read for a WebSocket upgrade: any outcome but an exception, and the
+    /// same outcome and request whether the bytes arrive in one piece or in two.
+    /// </summary>
+    public static void Handshake(byte[] input)
+    {
+        var whole = UpgradeRequest.TryRead(new ReadOnlySequence<byte>(input), UpgradeStart.Value, out var request, out var end);
+        var cut = input.Length == 0 ? 0 : input[0] % input.Length;
+        var split = SplitSequence.At(input, cut);
+        var pieces = UpgradeRequest.TryRead(split, UpgradeStart.Value, out var fromPieces, out var piecesEnd);
+        if (pieces != whole || fromPieces != request)
+        {
+            throw new FuzzFailure($"In one piece: {whole} {request}; cut at {cut}: {pieces} {fromPieces}");
+        }
+
+        if (whole == UpgradeRequest.Outcome.Upgrade
+            && (new ReadOnlySequence<byte>(input).Slice(0, end).Length != split.Slice(0, piecesEnd).Length || request!.AppKey.Length == 0))
+        {
+            throw new FuzzFailure($"An upgrade that ends in different places, or has no app key: {request}");
+        }
+    }
+
+    /// <summary>A client's message, read as the socket's session reads it: parsed, then every field a handler looks at.</summary>
+    public static void Message(byte[] input)
+    {
+        using var message = ClientMessage.Parse(input, out var error);
+        if (message is null)
+        {
+            if (string.IsNullOrEmpty(error))
+            {
+                throw new FuzzFailure("Refused without a reason");
+            }
+
+            return;
+        }
+
+        message.TryGetDataObject(out _);
+        var channel = message.DataString("channel") ?? message.Channel ?? "";
+        var channelData = message.DataString("channel_data");
+        if (channelData is not null && PresenceMember.Parse(channelData, out var memberError) is null && string.IsNullOrEmpty(memberError))
+        {
+            throw new FuzzFailure("channel_data refused without a reason");
+        }
+
+        if (message.DataString("user_data") is { } userData && UserData.Parse(userData, out var refusal) is null && refusal is null)
+        {
+            throw new FuzzFailure("user_data refused without a reason");
+        }
+
+        ChannelAuthorization.IsValid(App, "1.1", channel, channelData, message.DataString("auth"));
+    }
+
+    /// <summary>A body of <c>POST /apps/{id}/events</c>: refused as not UTF-8 JSON, read, or refused with a 4xx and a message.</summary>
+    public static void Trigger(byte[] input)
+    {
+        using var document = EventsEndpoints.ReadBody(input, out var bodyProblem);
+        if (document is null)
+        {
+            if (string.IsNullOrEmpty(bodyProblem))
+            {
+                throw new FuzzFailure("A body refused without a reason");
+            }
+
+            return;
+        }
+
+        if (TriggerEvent.Read(document.RootElement, App, out var problem) is null
+            && (problem is null || problem.Status is < 400 or > 499 || problem.Message.Length == 0))
+        {
+            throw new FuzzFailure($"Refused without a 4xx and a message: {problem}");
+        }
+    }
+
+    /// <summary>A <c>--config</c> file: it loads, or start-up stops with a configuration problem.</summary>
+    public static void Config(byte[] input)
+    {
+        File.WriteAllBytes(ScratchFile.Value, input);
+        LoadsOrStops(() => ConfigLoader.Load([$"--config={ScratchFile.Value}"], new Dictionary<string, string>()));
+    }
+
+    /// <summary>A <c>.env</c> file: it loads, or start-up stops with a configuration problem.</summary>
+    public static void DotEnv(byte[] input)
+    {
+        File.WriteAllBytes(ScratchFile.Value, input);
+        LoadsOrStops(() => ConfigLoader.Load([], DotEnvFile.Merge(new Dictionary<string, string>(), ScratchFile.Value)));
+    }
+
+    private static void LoadsOrStops(Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (ConfigurationException e) when (e.Problems.Count > 0 && e.Problems.All(p => p.Length > 0))
+        {
+            // Start-up stops with a message naming the problem.
+        }
+    }
+}
+
+/// <summary>A rule of a target broke for an input.</summary>
+public sealed class FuzzFailure(string message) : Exception(message);
