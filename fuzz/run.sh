@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one target with AFL++ and SharpFuzz (docs/robustness.md).
-# usage: fuzz/run.sh TARGET [SECONDS]   targets: handshake message trigger config dotenv
+# usage: fuzz/run.sh TARGET [SECONDS]   targets: handshake message trigger signature config dotenv
 # Findings go to /tmp/soketi-fuzz/TARGET/findings; a crash there is an input that broke a rule of
 # the target (fuzz/SoketiOrleans.Fuzz/FuzzTargets.cs): add it to fuzz/corpus/TARGET once fixed.
 set -euo pipefail
@@ -16,7 +16,7 @@ command -v sharpfuzz >/dev/null || dotnet tool install -g SharpFuzz.CommandLine 
 rm -rf "$work" && mkdir -p "$work"
 dotnet publish "$root/fuzz/SoketiOrleans.Fuzz" -c Release -o "$work/bin" --nologo -v quiet
 # Only this server's assemblies are instrumented: coverage is measured where its parsers are.
-for assembly in SoketiOrleans.Gateway.dll SoketiOrleans.Silo.dll; do
+for assembly in SoketiOrleans.Grains.Abstractions.dll SoketiOrleans.Gateway.dll SoketiOrleans.Silo.dll; do
   sharpfuzz "$work/bin/$assembly"
 done
 
@@ -24,7 +24,7 @@ done
 # neither an AFL-instrumented binary nor fork-safe, so AFL's checks of both are skipped.
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_MAP_SIZE=65536
 export DOTNET_TieredCompilation=0
-afl-fuzz -V "$seconds" -t 5000 -m none -i "$root/fuzz/corpus/$target" -o "$work/findings" -- dotnet "$work/bin/SoketiOrleans.Fuzz.dll" "$target"
+afl-fuzz -V "$seconds" -t 5000 -m none -x "$root/fuzz/pusher.dict" -i "$root/fuzz/corpus/$target" -o "$work/findings" -- dotnet "$work/bin/SoketiOrleans.Fuzz.dll" "$target"
 stats=$work/findings/default/fuzzer_stats
 grep -E '^(execs_done|execs_per_sec|corpus_count|bitmap_cvg|saved_crashes|saved_hangs) ' "$stats"
 crashes=$(awk '$1 == "saved_crashes" { print $3 }' "$stats")

@@ -6,6 +6,7 @@ using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Protocol;
 
@@ -112,7 +113,7 @@ internal sealed partial class EventsEndpoints(
 
         try
         {
-            return JsonDocument.Parse(body);
+            return StrictJson.Parse(body);
         }
         catch (JsonException)
         {

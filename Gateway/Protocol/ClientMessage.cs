@@ -41,7 +41,7 @@ public sealed class ClientMessage : IDisposable
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8);
+            document = StrictJson.Parse(utf8);
         }
         catch (JsonException)
         {
@@ -85,7 +85,7 @@ public sealed class ClientMessage : IDisposable
         {
             try
             {
-                _decodedData = JsonDocument.Parse(data.GetString()!);
+                _decodedData = StrictJson.Parse(data.GetString()!);
             }
             catch (JsonException)
             {

@@ -14,7 +14,7 @@ public sealed record PresenceMember(string UserId, string? UserInfoJson)
     {
         try
         {
-            using var document = JsonDocument.Parse(channelData);
+            using var document = StrictJson.Parse(channelData);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("user_id"u8, out var id))
             {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using SoketiOrleans.Gateway.Protocol;
 
 namespace SoketiOrleans.Gateway.Users;
 
@@ -16,7 +17,7 @@ public sealed record UserData(string Id, string[] Watchlist)
     {
         try
         {
-            using var document = JsonDocument.Parse(userDataJson);
+            using var document = StrictJson.Parse(userDataJson);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

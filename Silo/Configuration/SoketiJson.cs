@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SoketiOrleans.Gateway.Protocol;
 
 namespace SoketiOrleans.Silo.Configuration;
 
@@ -9,10 +10,10 @@ namespace SoketiOrleans.Silo.Configuration;
 /// </summary>
 internal static class SoketiJson
 {
-    /// <exception cref="JsonException">Not JSON.</exception>
+    /// <exception cref="JsonException">Not JSON, or a string that cannot be read (see <see cref="StrictJson"/>).</exception>
     public static JsonNode? Parse(string json, JsonDocumentOptions options = default)
     {
-        using var document = JsonDocument.Parse(json, options);
+        using var document = StrictJson.Parse(json, options);
         return ToNode(document.RootElement);
     }
 

@@ -121,6 +121,17 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("http://127.0.0.1:1/b", Assert.Single(options.Apps[0].Webhooks).Url.ToString());
     }
 
+    /// <summary>Found by the coverage-guided fuzzer (fuzz/): an escape of half a surrogate pair threw out of start-up when the value was read.</summary>
+    [Fact]
+    public void A_lone_surrogate_escape_in_the_file_stops_start_up_naming_the_file()
+    {
+        var file = Write("""{ "appManager.array.apps": [{ "id": "\ud800", "key": "k", "secret": "s" }] }""");
+
+        var problem = Assert.Single(Assert.Throws<ConfigurationException>(() => Load(["start", $"--config={file}"])).Problems);
+
+        Assert.StartsWith($"--config: cannot read \"{file}\": A string holds an escape of half a surrogate pair", problem);
+    }
+
     [Fact]
     public void Nested_objects_in_the_file_merge_into_the_defaults()
     {

@@ -121,6 +121,56 @@ public sealed class MalformedMessageTests(ServerFixture fixture)
         await client.SubscribePublic(Names.Unique("after-"));
     }
 
+    /// <summary>
+    /// Found by the coverage-guided fuzzer (fuzz/): JSON may escape half of a surrogate pair on its
+    /// own, which no .NET string can hold; reading one threw out of the session (a text message, so
+    /// any client could cut its own connection without a Pusher error) or out of a handler (a server
+    /// error logged).
+    /// </summary>
+    [Theory]
+    [InlineData("{\"event\":\"\\ud800\"}")]
+    [InlineData("{\"event\":\"pusher:ping\",\"channel\":\"a\\udfff\"}")]
+    [InlineData("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"\\udc00\"}}")]
+    [InlineData("{\"event\":\"pusher:subscribe\",\"data\":{\"\\ud800\":1,\"channel\":\"a\"}}")]
+    public async Task A_lone_surrogate_escape_gets_error_4300_and_the_socket_keeps_working(string message)
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.SendText(message);
+
+        Assert.Equal(Frames.Error(4300, "Invalid message format: not JSON."), await client.Next());
+        await client.ExpectPong();
+        await client.SubscribePublic(Names.Unique("after-"));
+    }
+
+    /// <summary>The same escape one level down, in data sent as a JSON string: data is then not an object.</summary>
+    [Fact]
+    public async Task A_lone_surrogate_escape_in_data_sent_as_a_string_gets_error_4300()
+    {
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.SendText("""{"event":"pusher:subscribe","data":"{\"channel\":\"\\ud800\"}"}""");
+
+        Assert.Equal(Frames.Error(4300, "Invalid message format: pusher:subscribe needs data.channel as a string."), await client.Next());
+        await client.ExpectPong();
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_escape_in_presence_channel_data_is_refused_as_its_subscription()
+    {
+        var channel = Names.Unique("presence-");
+        var signer = new PusherSigner();
+        var channelData = """{"user_id":"\ud800"}""";
+        await using var client = await RawPusherClient.Connect(Server.WebSocketUri());
+
+        await client.Subscribe(channel, signer.PresenceAuth(client.SocketId, channel, channelData), channelData);
+
+        Assert.Equal(
+            Frames.SubscriptionError(channel, "AuthError", "The presence channel_data is not valid JSON.", 401),
+            await client.Next());
+        await client.ExpectPong();
+    }
+
     [Fact]
     public async Task Data_sent_as_a_json_string_reads_like_an_object()
     {
