@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
@@ -104,20 +103,15 @@ internal sealed partial class EventsEndpoints(
     internal static JsonDocument? ReadBody(ReadOnlyMemory<byte> body, out string? problem)
     {
         problem = null;
-        // JSON parsing leaves strings unchecked until they are read, which would throw mid-request.
-        if (!Utf8.IsValid(body.Span))
-        {
-            problem = "The received data is incorrect: the body is not UTF-8.";
-            return null;
-        }
-
         try
         {
             return StrictJson.Parse(body);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            problem = "The received data is incorrect: the body is not valid JSON.";
+            problem = e is NotUtf8Exception
+                ? "The received data is incorrect: the body is not UTF-8."
+                : "The received data is incorrect: the body is not valid JSON.";
             return null;
         }
     }

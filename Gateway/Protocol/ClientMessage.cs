@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace SoketiOrleans.Gateway.Protocol;
 
@@ -30,22 +29,15 @@ public sealed class ClientMessage : IDisposable
     /// <returns>null with <paramref name="error"/> set when the frame is not a Pusher message.</returns>
     public static ClientMessage? Parse(ReadOnlyMemory<byte> utf8, out string? error)
     {
-        // The WebSocket checks text messages, not binary ones; a string that is not UTF-8 would only
-        // throw later, when a handler reads it.
-        if (!Utf8.IsValid(utf8.Span))
-        {
-            error = "Invalid message format: not UTF-8.";
-            return null;
-        }
-
         JsonDocument document;
         try
         {
+            // Binary messages too: the WebSocket checks only text messages for UTF-8.
             document = StrictJson.Parse(utf8);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            error = "Invalid message format: not JSON.";
+            error = e is NotUtf8Exception ? "Invalid message format: not UTF-8." : "Invalid message format: not JSON.";
             return null;
         }
 

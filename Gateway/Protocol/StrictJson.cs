@@ -1,20 +1,28 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace SoketiOrleans.Gateway.Protocol;
 
 /// <summary>
-/// JSON from clients and operators, parsed so that every string in it can be read. JSON's grammar
-/// lets a string escape half of a surrogate pair on its own (<c>"\ud800"</c>), but no .NET string
-/// can hold what it means: <see cref="JsonElement.GetString"/> throws on it, wherever a reader meets
-/// it later. Such text is refused here, as not JSON (RFC 7493 rules it out too).
+/// JSON from clients and operators, parsed so that every string in it can be read. The parser
+/// leaves strings unchecked until they are read, and <see cref="JsonElement.GetString"/> then throws,
+/// wherever a reader meets one, on bytes that are not UTF-8 (a binary WebSocket message, an API
+/// body) and on an escape of half a surrogate pair on its own (<c>"\ud800"</c>: JSON's grammar allows
+/// it, but no .NET string can hold what it means; RFC 7493 rules it out). Both are refused here.
 /// </summary>
 public static class StrictJson
 {
     private const string LoneSurrogate = "A string holds an escape of half a surrogate pair without the other half.";
 
+    /// <exception cref="NotUtf8Exception">Bytes that are not UTF-8.</exception>
     /// <exception cref="JsonException">Not JSON, or a string that cannot be read.</exception>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, JsonDocumentOptions options = default)
     {
+        if (!Utf8.IsValid(utf8.Span))
+        {
+            throw new NotUtf8Exception();
+        }
+
         var document = JsonDocument.Parse(utf8, options);
         return MayEscapeSurrogates(utf8.Span) ? Readable(document) : document;
     }
@@ -68,3 +76,6 @@ public static class StrictJson
         }
     }
 }
+
+/// <summary>What was to be parsed as JSON is not UTF-8.</summary>
+public sealed class NotUtf8Exception() : JsonException("The text is not UTF-8.");

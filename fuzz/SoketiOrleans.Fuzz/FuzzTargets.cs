@@ -69,11 +69,7 @@ public static class FuzzTargets
         using var message = ClientMessage.Parse(input, out var error);
         if (message is null)
         {
-            if (string.IsNullOrEmpty(error))
-            {
-                throw new FuzzFailure("Refused without a reason");
-            }
-
+            HasReason(error, "A message");
             return;
         }
 
@@ -86,17 +82,25 @@ public static class FuzzTargets
         RefusalCarries(channel, PusherFrame.SubscriptionError(channel, "AuthError", "The connection is unauthorized.", 401));
         RefusalCarries(channel, PusherFrame.Error(4301, "Client event rejected", channel));
         var channelData = message.DataString("channel_data");
-        if (channelData is not null && PresenceMember.Parse(channelData, out var memberError) is null && string.IsNullOrEmpty(memberError))
+        if (channelData is not null && PresenceMember.Parse(channelData, out var memberError) is null)
         {
-            throw new FuzzFailure("channel_data refused without a reason");
+            HasReason(memberError, "channel_data");
         }
 
-        if (message.DataString("user_data") is { } userData && UserData.Parse(userData, out var refusal) is null && refusal is null)
+        if (message.DataString("user_data") is { } userData && UserData.Parse(userData, out var refusal) is null)
         {
-            throw new FuzzFailure("user_data refused without a reason");
+            HasReason(refusal?.Message, "user_data");
         }
 
         ChannelAuthorization.IsValid(TheApp.Value, "1.1", channel, channelData, message.DataString("auth"));
+    }
+
+    private static void HasReason(string? reason, string what)
+    {
+        if (string.IsNullOrEmpty(reason))
+        {
+            throw new FuzzFailure($"{what} refused without a reason");
+        }
     }
 
     /// <summary>A refusal the server builds around a name the client chose is JSON that gives the name back as sent.</summary>
@@ -119,11 +123,7 @@ public static class FuzzTargets
         using var document = EventsEndpoints.ReadBody(input, out var bodyProblem);
         if (document is null)
         {
-            if (string.IsNullOrEmpty(bodyProblem))
-            {
-                throw new FuzzFailure("A body refused without a reason");
-            }
-
+            HasReason(bodyProblem, "A body");
             return;
         }
 
