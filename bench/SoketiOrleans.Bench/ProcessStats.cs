@@ -27,6 +27,8 @@ public sealed class ProcessStats(int serverPid)
 {
     private readonly Process server = Process.GetProcessById(serverPid);
 
+    public int ServerPid => serverPid;
+
     public CpuSample Sample()
     {
         // Process reads utime+stime of /proc/PID/stat and converts clock ticks with the system's tick rate.

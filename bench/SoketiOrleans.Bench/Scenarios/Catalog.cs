@@ -17,6 +17,7 @@ public static class Catalog
         new("storm", [Storm.Bursts, Storm.BurstSockets], Storm.RunAsync),
         new("churn", [Churn.Rate, Churn.Lifetime], Churn.RunAsync),
         new("neighbour", [Neighbour.Flood], Neighbour.RunAsync),
+        new("flood", [Neighbour.Flood], Flood.RunAsync),
     ];
 
     /// <summary>Every scenario: the throughput ones, then the loads.</summary>
