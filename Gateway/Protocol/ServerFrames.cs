@@ -1,4 +1,5 @@
-using System.Text;
+using System.Diagnostics;
+using System.Text.Unicode;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.Protocol;
@@ -12,11 +13,14 @@ public static class ServerFrames
 
     private static readonly byte[] EmptyObjectString = "\"{}\""u8.ToArray();
 
-    public static byte[] ConnectionEstablished(string socketId, int activityTimeoutSeconds) =>
-        PusherFrame.EventWithJsonString(
-            PusherEvents.ConnectionEstablished,
-            channel: null,
-            Encoding.UTF8.GetBytes($$"""{"socket_id":"{{socketId}}","activity_timeout":{{activityTimeoutSeconds}}}"""));
+    public static byte[] ConnectionEstablished(string socketId, int activityTimeoutSeconds)
+    {
+        // Sized for any id (3 UTF-8 bytes per UTF-16 unit at most) and any int: the data never leaves the stack.
+        Span<byte> data = stackalloc byte[socketId.Length * 3 + 64];
+        var fits = Utf8.TryWrite(data, $$"""{"socket_id":"{{socketId}}","activity_timeout":{{activityTimeoutSeconds}}}""", out var written);
+        Debug.Assert(fits);
+        return PusherFrame.EventWithJsonString(PusherEvents.ConnectionEstablished, channel: null, data[..written]);
+    }
 
     public static byte[] SubscriptionSucceeded(string channel) =>
         PusherFrame.Event(PusherEvents.SubscriptionSucceeded, channel, EmptyObjectString);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -17,7 +18,14 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
     /// <summary>Kestrel allows 32 KiB of headers; a pusher-js handshake is well under 1 KiB.</summary>
     internal const int MaxHeaderBytes = 16 * 1024;
 
-    private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static ReadOnlySpan<byte> AcceptGuid => "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8;
+
+    private static ReadOnlySpan<byte> SwitchingHead => "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: "u8;
+
+    private static ReadOnlySpan<byte> HeadEnd => "\r\n\r\n"u8;
+
+    /// <summary>Heads up to this many bytes are read on the stack; longer ones (up to <see cref="MaxHeaderBytes"/>) in a pooled array.</summary>
+    private const int StackHeadChars = 1024;
 
     internal enum Outcome
     {
@@ -47,15 +55,25 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
         }
 
         end = reader.Position;
-        request = Parse(Encoding.Latin1.GetString(head), start.Length);
+        request = Parse(head, start.Length);
         return request is null ? Outcome.NotTaken : Outcome.Upgrade;
     }
 
     /// <summary>The <c>101 Switching Protocols</c> answer that accepts this request.</summary>
     public byte[] SwitchingProtocols()
     {
-        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(Key + AcceptGuid)));
-        return Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n\r\n");
+        // The key is 24 base64 characters (checked when read), so ASCII.
+        Span<byte> keyAndGuid = stackalloc byte[Key.Length + AcceptGuid.Length];
+        Encoding.ASCII.GetBytes(Key, keyAndGuid);
+        AcceptGuid.CopyTo(keyAndGuid[Key.Length..]);
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(keyAndGuid, hash);
+
+        var answer = new byte[SwitchingHead.Length + Base64.GetMaxEncodedToUtf8Length(hash.Length) + HeadEnd.Length];
+        SwitchingHead.CopyTo(answer);
+        Base64.EncodeToUtf8(hash, answer.AsSpan(SwitchingHead.Length), out _, out var written);
+        HeadEnd.CopyTo(answer.AsSpan(SwitchingHead.Length + written));
+        return answer;
     }
 
     /// <summary>Whether what arrived so far may still become <paramref name="start"/> (ignoring case): anything else goes to Kestrel at once.</summary>
@@ -68,42 +86,69 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
     }
 
     /// <param name="startLength">The length of <c>GET {prefix}/app/</c>, which the head is known to start with.</param>
-    private static UpgradeRequest? Parse(string head, int startLength)
+    private static UpgradeRequest? Parse(in ReadOnlySequence<byte> head, int startLength)
     {
-        var lines = head.Split("\r\n");
-        var requestLine = lines[0].Split(' ');
-        if (requestLine is not ["GET", var target, "HTTP/1.1"])
+        // Read as Latin-1 text, as Kestrel reads header bytes; only what the request keeps becomes a string.
+        var length = (int)head.Length;
+        char[]? rented = null;
+        var text = length <= StackHeadChars ? stackalloc char[StackHeadChars] : (rented = ArrayPool<char>.Shared.Rent(length));
+        try
+        {
+            text = text[..Encoding.Latin1.GetChars(head, text)];
+            return Parse(text, startLength);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static UpgradeRequest? Parse(ReadOnlySpan<char> head, int startLength)
+    {
+        var requestLine = NextLine(ref head, out var more);
+        var firstSpace = requestLine.IndexOf(' ');
+        var lastSpace = requestLine.LastIndexOf(' ');
+        if (firstSpace < 0 || lastSpace == firstSpace || requestLine[(firstSpace + 1)..lastSpace].Contains(' ')
+            || !requestLine[..firstSpace].SequenceEqual("GET") || !requestLine[(lastSpace + 1)..].SequenceEqual("HTTP/1.1"))
         {
             return null;
         }
 
+        var target = requestLine[(firstSpace + 1)..lastSpace];
         var queryStart = target.IndexOf('?');
         var path = queryStart < 0 ? target : target[..queryStart];
-        var appKey = path[(startLength - "GET ".Length)..];
-        if (appKey.Length == 0 || appKey.AsSpan().IndexOfAny('/', '%') >= 0)
+        var appKey = path[Math.Min(path.Length, startLength - "GET ".Length)..];
+        if (appKey.IsEmpty || appKey.IndexOfAny('/', '%') >= 0)
         {
             return null;
         }
 
-        string? host = null, upgrade = null, connection = null, key = null, version = null, origin = null;
-        foreach (var line in lines.AsSpan(1))
+        var seen = Header.None;
+        ReadOnlySpan<char> upgrade = default, connection = default, key = default, version = default, origin = default;
+        while (more)
         {
+            var line = NextLine(ref head, out more);
             var colon = line.IndexOf(':');
             if (colon <= 0 || char.IsWhiteSpace(line[0]) || char.IsWhiteSpace(line[colon - 1]))
             {
                 return null;
             }
 
-            var value = line[(colon + 1)..].Trim(' ', '\t');
-            var taken = line[..colon].ToLowerInvariant() switch
+            var name = line[..colon];
+            var value = line[(colon + 1)..].Trim(" \t");
+            var taken = name switch
             {
-                "host" => Once(ref host, value),
-                "upgrade" => Once(ref upgrade, value),
-                "connection" => Once(ref connection, value),
-                "sec-websocket-key" => Once(ref key, value),
-                "sec-websocket-version" => Once(ref version, value),
-                "origin" => Once(ref origin, value),
-                "content-length" or "transfer-encoding" => false,
+                _ when name.Equals("host", StringComparison.OrdinalIgnoreCase) => Once(ref seen, Header.Host),
+                _ when name.Equals("upgrade", StringComparison.OrdinalIgnoreCase) => Once(ref seen, Header.Upgrade, ref upgrade, value),
+                _ when name.Equals("connection", StringComparison.OrdinalIgnoreCase) => Once(ref seen, Header.Connection, ref connection, value),
+                _ when name.Equals("sec-websocket-key", StringComparison.OrdinalIgnoreCase) => Once(ref seen, Header.Key, ref key, value),
+                _ when name.Equals("sec-websocket-version", StringComparison.OrdinalIgnoreCase) => Once(ref seen, Header.Version, ref version, value),
+                _ when name.Equals("origin", StringComparison.OrdinalIgnoreCase) => Once(ref seen, Header.Origin, ref origin, value),
+                _ when name.Equals("content-length", StringComparison.OrdinalIgnoreCase)
+                    || name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase) => false,
                 _ => true,
             };
             if (!taken)
@@ -113,46 +158,93 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
         }
 
         // What ASP.NET Core asks of a WebSocket request, so both paths take the same ones.
-        var isUpgrade = host is not null
-            && string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase)
-            && connection is not null && connection.Split(',').Any(t => t.Trim().Equals("upgrade", StringComparison.OrdinalIgnoreCase))
-            && version == "13"
+        var isUpgrade = seen.HasFlag(Header.Host)
+            && upgrade.Equals("websocket", StringComparison.OrdinalIgnoreCase)
+            && HasUpgradeToken(connection)
+            && version.SequenceEqual("13")
             && IsValidKey(key);
-        return isUpgrade ? new UpgradeRequest(appKey, ProtocolParameter(queryStart < 0 ? "" : target[(queryStart + 1)..]), origin, key!) : null;
+        return isUpgrade
+            ? new UpgradeRequest(appKey.ToString(), ProtocolParameter(queryStart < 0 ? default : target[(queryStart + 1)..]),
+                seen.HasFlag(Header.Origin) ? origin.ToString() : null, key.ToString())
+            : null;
     }
 
-    private static bool Once(ref string? slot, string value)
+    /// <summary>The text up to the next CRLF, or all of it when there is none (then <paramref name="more"/> is false).</summary>
+    private static ReadOnlySpan<char> NextLine(scoped ref ReadOnlySpan<char> text, out bool more)
     {
-        if (slot is not null)
+        var end = text.IndexOf("\r\n");
+        more = end >= 0;
+        var line = more ? text[..end] : text;
+        text = more ? text[(end + 2)..] : default;
+        return line;
+    }
+
+    private static bool Once(ref Header seen, Header header)
+    {
+        if (seen.HasFlag(header))
         {
             return false;
         }
 
-        slot = value;
+        seen |= header;
         return true;
     }
 
-    private static bool IsValidKey(string? key)
+    private static bool Once(ref Header seen, Header header, ref ReadOnlySpan<char> slot, ReadOnlySpan<char> value)
+    {
+        slot = value;
+        return Once(ref seen, header);
+    }
+
+    private static bool HasUpgradeToken(ReadOnlySpan<char> connection)
+    {
+        foreach (var token in connection.Split(','))
+        {
+            if (connection[token].Trim().Equals("upgrade", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsValidKey(ReadOnlySpan<char> key)
     {
         Span<byte> decoded = stackalloc byte[16];
-        return key is { Length: 24 } && Convert.TryFromBase64String(key, decoded, out var written) && written == 16;
+        return key.Length == 24 && Convert.TryFromBase64Chars(key, decoded, out var written) && written == 16;
     }
 
     /// <summary>The first <c>protocol</c> parameter, decoded as ASP.NET Core's query collection does.</summary>
-    private static string? ProtocolParameter(string query)
+    private static string? ProtocolParameter(ReadOnlySpan<char> query)
     {
-        foreach (var pair in query.Split('&'))
+        foreach (var range in query.Split('&'))
         {
+            var pair = query[range];
             var equals = pair.IndexOf('=');
             var name = equals < 0 ? pair : pair[..equals];
             if (Decode(name).Equals("protocol", StringComparison.OrdinalIgnoreCase))
             {
-                return equals < 0 ? "" : Decode(pair[(equals + 1)..]);
+                return equals < 0 ? "" : Decode(pair[(equals + 1)..]).ToString();
             }
         }
 
         return null;
     }
 
-    private static string Decode(string component) => Uri.UnescapeDataString(component.Replace('+', ' '));
+    /// <summary>A query component with <c>+</c> as a space and percent-escapes undone; as it is when it has neither.</summary>
+    private static ReadOnlySpan<char> Decode(ReadOnlySpan<char> component) =>
+        component.ContainsAny('%', '+') ? Uri.UnescapeDataString(component.ToString().Replace('+', ' ')) : component;
+
+    [Flags]
+    private enum Header
+    {
+        None = 0,
+        Host = 1,
+        Upgrade = 2,
+        Connection = 4,
+        Key = 8,
+        Version = 16,
+        Origin = 32,
+    }
 }
