@@ -54,6 +54,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Task<IReadOnlyList<JsonElement>> WaitForEvents(string path, string channel, int count, TimeSpan? timeout = null) =>
         Eventually.Get(() => Task.FromResult(Events(path, channel)), e => e.Count >= count, $"{count} webhook events for {channel} on {path}", timeout);
 
+    /// <summary>
+    /// Each request on <paramref name="path"/> with events for <paramref name="channel"/>: when it
+    /// arrived and its body, whose <c>time_ms</c> tells a resent batch from an event raised twice.
+    /// </summary>
+    public string Describe(string path, string channel) =>
+        string.Join("\n", On(path)
+            .Where(r => r.Events.Any(e => e.GetProperty("channel").GetString() == channel))
+            .Select(r => $"{r.At.TotalMilliseconds:F0} ms: {r.Body}"));
+
     public static string Names(IEnumerable<JsonElement> events) => string.Join(",", events.Select(e => e.GetProperty("name").GetString()));
 
     private async Task Listen()

@@ -160,7 +160,8 @@ public sealed class SplitRoleRecoveryTests(ITestOutputHelper output) : IAsyncLif
         foreach (var channel in onlyOnB)
         {
             var events = await _webhooks.WaitForEvents("/hooks", channel, 2, TimeSpan.FromSeconds(10));
-            Assert.Equal("channel_occupied,channel_vacated", WebhookReceiver.Names(events));
+            var names = WebhookReceiver.Names(events);
+            Assert.True(names == "channel_occupied,channel_vacated", $"{channel}: {names}\n{_webhooks.Describe("/hooks", channel)}");
         }
 
         foreach (var channel in presence)
