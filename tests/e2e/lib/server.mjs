@@ -1,7 +1,7 @@
 // The real server binary as a child process on free loopback ports.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,15 +17,40 @@ const STOP_TIMEOUT_MS = 10_000;
 export const serverDll = process.env.SOKETI_ORLEANS_DLL
   || resolve(dirname(fileURLToPath(import.meta.url)), '../../../Silo/bin/Release/net10.0/SoketiOrleans.Silo.dll');
 
-/** A port the OS just handed out on 127.0.0.1 (bound to port 0, then released). */
+// Ports handed to the servers are picked outside the kernel's ephemeral range (ip_local_port_range):
+// one from inside it, even one just found free, can be taken as the source port of any outgoing
+// connection before the server binds it. Handed out in turn from a random start, each checked free.
+const SPAN = 12_000;
+const [ephemeralLow, ephemeralHigh] = (() => {
+  try {
+    return readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  } catch {
+    return [32768, 60999];
+  }
+})();
+const FIRST = ephemeralLow - SPAN >= 1024 ? ephemeralLow - SPAN : ephemeralHigh + 1;
+let cursor = Math.floor(Math.random() * SPAN);
+
+/** A free port on 127.0.0.1 outside the ephemeral range. */
 export async function freePort() {
+  for (let tried = 0; tried < SPAN; tried++) {
+    const port = FIRST + (cursor++ % SPAN);
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port in ${FIRST}-${FIRST + SPAN - 1}`);
+}
+
+async function isFree(port) {
   const listener = createServer();
-  listener.listen(0, '127.0.0.1');
-  await once(listener, 'listening');
-  const { port } = listener.address();
+  try {
+    listener.listen(port, '127.0.0.1');
+    await once(listener, 'listening');
+  } catch {
+    return false;
+  }
   listener.close();
   await once(listener, 'close');
-  return port;
+  return true;
 }
 
 /**
