@@ -31,7 +31,8 @@ public static class FreePort
         throw new InvalidOperationException($"no free port in {First}-{First + Span - 1}");
     }
 
-    private static bool IsFree(int port)
+    /// <summary>Whether nothing listens on the loopback port now.</summary>
+    public static bool IsFree(int port)
     {
         try
         {

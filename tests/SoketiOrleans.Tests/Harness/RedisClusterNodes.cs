@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace SoketiOrleans.Tests.Harness;
 
@@ -79,24 +78,10 @@ public sealed class RedisClusterNodes : IAsyncDisposable
         while (true)
         {
             var port = FreePort.Next();
-            if (port + 10000 <= IPEndPoint.MaxPort && IsFree(port + 10000))
+            if (port + 10000 <= IPEndPoint.MaxPort && FreePort.IsFree(port + 10000))
             {
                 return port;
             }
-        }
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 
