@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one target with AFL++ and SharpFuzz (docs/robustness.md).
-# usage: fuzz/run.sh TARGET [SECONDS]   targets: handshake message trigger signature config dotenv
+# usage: fuzz/run.sh TARGET [SECONDS]   targets: handshake frames message trigger signature config dotenv
 # Findings go to /tmp/soketi-fuzz/TARGET/findings; a crash there is an input that broke a rule of
 # the target (fuzz/SoketiOrleans.Fuzz/FuzzTargets.cs): add it to fuzz/corpus/TARGET once fixed.
 set -euo pipefail

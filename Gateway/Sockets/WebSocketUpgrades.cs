@@ -36,8 +36,7 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptio
             await endpoint.Handle(request.AppKey, request.Protocol, request.Origin, async () =>
             {
                 await connection.Transport.Output.WriteAsync(request.SwitchingProtocols(), connection.ConnectionClosed);
-                webSocket = WebSocket.CreateFromStream(new ConnectionStream(connection),
-                    new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+                webSocket = new PipeWebSocket(connection);
                 return webSocket;
             }, connection.ConnectionClosed);
         }

@@ -34,6 +34,7 @@ public static class FuzzTargets
     public static readonly IReadOnlyDictionary<string, Action<byte[]>> All = new Dictionary<string, Action<byte[]>>
     {
         ["handshake"] = Handshake,
+        ["frames"] = Frames,
         ["message"] = Message,
         ["trigger"] = Trigger,
         ["signature"] = Signature,
@@ -60,6 +61,23 @@ public static class FuzzTargets
             && (new ReadOnlySequence<byte>(input).Slice(0, end).Length != split.Slice(0, piecesEnd).Length || request!.AppKey.Length == 0))
         {
             throw new FuzzFailure($"An upgrade that ends in different places, or has no app key: {request}");
+        }
+    }
+
+    /// <summary>
+    /// A client's bytes after the upgrade, read as WebSocket frames until a close, a failure or their
+    /// end: the same messages, close and answers whether the bytes arrive in one piece or in two;
+    /// no exception but the WebSocket's own; and what the server writes back is whole frames, pongs
+    /// and a close.
+    /// </summary>
+    public static void Frames(byte[] input)
+    {
+        var cut = input.Length == 0 ? 0 : input[0] % input.Length;
+        var whole = ClientFrames.Read([input]);
+        var pieces = ClientFrames.Read([input[..cut], input[cut..]]);
+        if (whole != pieces)
+        {
+            throw new FuzzFailure($"In one piece:\n{whole}\ncut at {cut}:\n{pieces}");
         }
     }
 
