@@ -215,8 +215,8 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
                     if (!_discarding)
                     {
-                        // Not cancellable: a cancellable send takes ManagedWebSocket's slower path. A
-                        // send that never completes ends when the close deadline aborts the socket.
+                        // A send that never completes (a client that stops reading) ends when the
+                        // close deadline aborts the socket.
                         await webSocket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                         Metrics.MessageSent(frame.Length);
                     }
