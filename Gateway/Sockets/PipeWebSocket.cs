@@ -14,7 +14,8 @@ namespace SoketiOrleans.Gateway.Sockets;
 /// the reader's buffer, and a frame is written as one header and one copy. It behaves as
 /// <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>'s server socket does:
 /// a broken frame is answered with a close (1002, or 1007 for text that is not UTF-8) and a
-/// <see cref="WebSocketException"/>; a ping is answered with a pong; one receive and one send may
+/// <see cref="WebSocketException"/> (unlike it, the socket is not aborted then, so the close is not
+/// lost to a cut connection); a ping is answered with a pong; one receive and one send may
 /// run at once.
 /// </summary>
 internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
@@ -29,6 +30,9 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
 
     private WebSocketState _state = WebSocketState.Open;
     private bool _closeSent;
+
+    /// <summary>A frame broke the protocol and the close that says so is sent.</summary>
+    private bool _failed;
     private bool _disposed;
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeStatusDescription;
@@ -135,6 +139,13 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            if (_failed)
+            {
+                // The close for a broken frame is out: the connection ends after it rather than being
+                // cut, which could drop it unsent.
+                throw;
+            }
+
             var wasAborted = _state == WebSocketState.Aborted;
             Abort();
             if (wasAborted)
@@ -243,6 +254,7 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
             await CloseOutputAsync(status, "", CancellationToken.None);
         }
 
+        _failed = true;
         throw new WebSocketException(WebSocketError.Faulted, message);
     }
 

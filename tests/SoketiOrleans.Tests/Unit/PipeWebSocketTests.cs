@@ -250,6 +250,7 @@ public sealed class PipeWebSocketTests
 
         Assert.True(error.WebSocketErrorCode == WebSocketError.Faulted, what);
         Assert.Equal([0x88, 2, 0x03, 0xEA], await Written());
+        Assert.NotEqual(WebSocketState.Aborted, _socket.State);
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using SoketiOrleans.Tests.Harness;
 
@@ -12,8 +11,6 @@ namespace SoketiOrleans.Tests.Wire;
 [Collection(nameof(DefaultServer))]
 public sealed class HandshakeTests(ServerFixture fixture)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
     // RFC 6455's example key and the accept value it gives.
     private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
     private const string Accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
@@ -106,80 +103,5 @@ public sealed class HandshakeTests(ServerFixture fixture)
 
         var head = await connection.ReadHead();
         Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", head);
-    }
-
-    /// <summary>One TCP connection, read with a deadline on every step.</summary>
-    private sealed class RawConnection : IAsyncDisposable
-    {
-        private readonly Socket _socket;
-        private readonly NetworkStream _stream;
-        private readonly CancellationTokenSource _deadline = new(Timeout);
-
-        private RawConnection(Socket socket)
-        {
-            _socket = socket;
-            _stream = new NetworkStream(socket, ownsSocket: true);
-        }
-
-        public static async Task<RawConnection> Open(int port)
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync("127.0.0.1", port);
-            return new RawConnection(socket);
-        }
-
-        public Task Send(string text) => Send(Encoding.ASCII.GetBytes(text));
-
-        public async Task Send(byte[] bytes) => await _stream.WriteAsync(bytes, _deadline.Token);
-
-        /// <summary>Everything up to and including the blank line that ends an HTTP head.</summary>
-        public async Task<string> ReadHead()
-        {
-            var head = new List<byte>();
-            while (head.Count < 4 || !head.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()))
-            {
-                head.Add(await ReadByte());
-            }
-
-            return Encoding.ASCII.GetString(head.ToArray());
-        }
-
-        /// <summary>One unmasked, unfragmented text frame from the server.</summary>
-        public async Task<string> ReadTextFrame()
-        {
-            Assert.Equal(0x81, await ReadByte());
-            int length = await ReadByte();
-            Assert.True(length < 0x80, "a server frame must not be masked");
-            if (length == 126)
-            {
-                length = (await ReadByte() << 8) | await ReadByte();
-            }
-
-            var payload = new byte[length];
-            await _stream.ReadExactlyAsync(payload, _deadline.Token);
-            return Encoding.UTF8.GetString(payload);
-        }
-
-        public static byte[] MaskedText(string text)
-        {
-            var payload = Encoding.UTF8.GetBytes(text);
-            Assert.True(payload.Length < 126);
-            byte[] mask = [1, 2, 3, 4];
-            return [0x81, (byte)(0x80 | payload.Length), .. mask, .. payload.Select((b, i) => (byte)(b ^ mask[i % 4]))];
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stream.DisposeAsync();
-            _socket.Dispose();
-            _deadline.Dispose();
-        }
-
-        private async Task<byte> ReadByte()
-        {
-            var one = new byte[1];
-            await _stream.ReadExactlyAsync(one, _deadline.Token);
-            return one[0];
-        }
     }
 }

@@ -1,0 +1,104 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace SoketiOrleans.Tests.Harness;
+
+/// <summary>One TCP connection, read with a deadline on every step.</summary>
+internal sealed class RawConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly CancellationTokenSource _deadline = new(Timeout);
+
+    private RawConnection(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+    }
+
+    public static async Task<RawConnection> Open(int port)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync("127.0.0.1", port);
+        return new RawConnection(socket);
+    }
+
+    public Task Send(string text) => Send(Encoding.ASCII.GetBytes(text));
+
+    public async Task Send(byte[] bytes) => await _stream.WriteAsync(bytes, _deadline.Token);
+
+    /// <summary>Everything up to and including the blank line that ends an HTTP head.</summary>
+    public async Task<string> ReadHead()
+    {
+        var head = new List<byte>();
+        while (head.Count < 4 || !head.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()))
+        {
+            head.Add(await ReadByte());
+        }
+
+        return Encoding.ASCII.GetString(head.ToArray());
+    }
+
+    /// <summary>One unmasked, unfragmented text frame from the server.</summary>
+    public async Task<string> ReadTextFrame()
+    {
+        Assert.Equal(0x81, await ReadByte());
+        int length = await ReadByte();
+        Assert.True(length < 0x80, "a server frame must not be masked");
+        if (length == 126)
+        {
+            length = (await ReadByte() << 8) | await ReadByte();
+        }
+
+        var payload = new byte[length];
+        await _stream.ReadExactlyAsync(payload, _deadline.Token);
+        return Encoding.UTF8.GetString(payload);
+    }
+
+    /// <summary>The next <paramref name="count"/> bytes the server sent.</summary>
+    public async Task<byte[]> Read(int count)
+    {
+        var bytes = new byte[count];
+        await _stream.ReadExactlyAsync(bytes, _deadline.Token);
+        return bytes;
+    }
+
+    /// <summary>True when the server has ended the connection with nothing more sent (a FIN, or a reset).</summary>
+    public async Task<bool> Ended()
+    {
+        try
+        {
+            return await _stream.ReadAsync(new byte[1], _deadline.Token) == 0;
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            return true;
+        }
+    }
+
+    public static byte[] MaskedText(string text) => ClientFrame(0x1, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>A client's frame, whole and short (under 126 bytes), masked unless told otherwise.</summary>
+    public static byte[] ClientFrame(int opcode, byte[] payload, bool masked = true)
+    {
+        Assert.True(payload.Length < 126);
+        byte[] mask = masked ? [1, 2, 3, 4] : [];
+        return [(byte)(0x80 | opcode), (byte)((masked ? 0x80 : 0) | payload.Length), .. mask, .. payload.Select((b, i) => masked ? (byte)(b ^ mask[i % 4]) : b)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync();
+        _socket.Dispose();
+        _deadline.Dispose();
+    }
+
+    private async Task<byte> ReadByte()
+    {
+        var one = new byte[1];
+        await _stream.ReadExactlyAsync(one, _deadline.Token);
+        return one[0];
+    }
+}
