@@ -8,5 +8,6 @@ namespace SoketiOrleans.Webhooks;
 [Alias("so.IWebhookRelayGrain")]
 public interface IWebhookRelayGrain : IGrainWithIntegerKey
 {
-    Task Raise(string appId, WebhookEvent webhookEvent);
+    /// <summary>Queues the events in the order given; one process's calls come one at a time, so its order holds.</summary>
+    Task Raise(RelayedWebhook[] events);
 }

@@ -6,9 +6,13 @@ namespace SoketiOrleans.Grains.Webhooks;
 [StatelessWorker]
 public sealed class WebhookRelayGrain(IWebhookEvents webhooks) : Grain, IWebhookRelayGrain
 {
-    public Task Raise(string appId, WebhookEvent webhookEvent)
+    public Task Raise(RelayedWebhook[] events)
     {
-        webhooks.Raise(appId, webhookEvent);
+        foreach (var relayed in events)
+        {
+            webhooks.Raise(relayed.AppId, relayed.Event);
+        }
+
         return Task.CompletedTask;
     }
 }
