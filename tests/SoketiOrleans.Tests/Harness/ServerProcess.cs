@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
@@ -209,6 +210,10 @@ public sealed class ServerProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
                 // not listening yet
+            }
+            catch (SocketException)
+            {
+                // a connection reset between connect and the handler reading its peer's address escapes unwrapped
             }
             catch (TaskCanceledException)
             {
