@@ -59,8 +59,8 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
         return request is null ? Outcome.NotTaken : Outcome.Upgrade;
     }
 
-    /// <summary>The <c>101 Switching Protocols</c> answer that accepts this request.</summary>
-    public byte[] SwitchingProtocols()
+    /// <summary>Writes the <c>101 Switching Protocols</c> answer that accepts this request.</summary>
+    public void WriteSwitchingProtocols(IBufferWriter<byte> output)
     {
         // The key is 24 base64 characters (checked when read), so ASCII.
         Span<byte> keyAndGuid = stackalloc byte[Key.Length + AcceptGuid.Length];
@@ -69,11 +69,11 @@ internal sealed record UpgradeRequest(string AppKey, string? Protocol, string? O
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
         SHA1.HashData(keyAndGuid, hash);
 
-        var answer = new byte[SwitchingHead.Length + Base64.GetMaxEncodedToUtf8Length(hash.Length) + HeadEnd.Length];
+        var answer = output.GetSpan(SwitchingHead.Length + Base64.GetMaxEncodedToUtf8Length(hash.Length) + HeadEnd.Length);
         SwitchingHead.CopyTo(answer);
-        Base64.EncodeToUtf8(hash, answer.AsSpan(SwitchingHead.Length), out _, out var written);
-        HeadEnd.CopyTo(answer.AsSpan(SwitchingHead.Length + written));
-        return answer;
+        Base64.EncodeToUtf8(hash, answer[SwitchingHead.Length..], out _, out var written);
+        HeadEnd.CopyTo(answer[(SwitchingHead.Length + written)..]);
+        output.Advance(SwitchingHead.Length + written + HeadEnd.Length);
     }
 
     /// <summary>Whether what arrived so far may still become <paramref name="start"/> (ignoring case): anything else goes to Kestrel at once.</summary>

@@ -33,11 +33,13 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptio
         WebSocket? webSocket = null;
         try
         {
-            await endpoint.Handle(request.AppKey, request.Protocol, request.Origin, async () =>
+            await endpoint.Handle(request.AppKey, request.Protocol, request.Origin, () =>
             {
-                await connection.Transport.Output.WriteAsync(request.SwitchingProtocols(), connection.ConnectionClosed);
+                // Not flushed: it goes out in one send with the first frame, which every accepted
+                // connection is sent at once (connection_established, or the refusal's error).
+                request.WriteSwitchingProtocols(connection.Transport.Output);
                 webSocket = new PipeWebSocket(connection);
-                return webSocket;
+                return Task.FromResult(webSocket);
             }, connection.ConnectionClosed);
         }
         finally
