@@ -24,15 +24,30 @@ internal sealed partial class SocketSession(
 {
     private const int InitialBufferSize = 4096;
 
-    public async Task Run(byte[] connectionEstablished, CancellationToken aborted)
+    /// <param name="activityTimeoutSeconds">What <c>connection_established</c> tells the client.</param>
+    public async Task Run(int activityTimeoutSeconds, CancellationToken aborted)
     {
         registry.Add(socket);
         socket.Metrics.Connected();
         LogConnected(logger, socket.Id, socket.App.Id);
-        socket.Send(connectionEstablished);
+        socket.Send(ServerFrames.ConnectionEstablished(socket.Id, activityTimeoutSeconds));
         try
         {
-            await ReceiveLoop(aborted);
+            // Reads on after the server closes, until the client answers (or is cut off), so the handshake completes.
+            while (true)
+            {
+                // An idle socket holds no buffer: a zero-byte read waits for the next message, and a
+                // buffer is rented only for reading it.
+                var next = await webSocket.ReceiveAsync(Memory<byte>.Empty, aborted);
+                if (next.MessageType == WebSocketMessageType.Close || !await ReceiveMessage(next.EndOfMessage, aborted))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away.
         }
         finally
         {
@@ -44,28 +59,6 @@ internal sealed partial class SocketSession(
             LogDisconnected(logger, socket.Id, socket.App.Id, (int?)webSocket.CloseStatus);
             await Task.WhenAny(socket.OutputEnded, Task.Delay(PusherSocket.CloseHandshakeTimeout, CancellationToken.None));
             socket.SessionEnded();
-        }
-    }
-
-    private async Task ReceiveLoop(CancellationToken aborted)
-    {
-        try
-        {
-            // Reads on after the server closes, until the client answers (or is cut off), so the handshake completes.
-            while (true)
-            {
-                // An idle socket holds no buffer: a zero-byte read waits for the next message, and a
-                // buffer is rented only for reading it.
-                var next = await webSocket.ReceiveAsync(Memory<byte>.Empty, aborted);
-                if (next.MessageType == WebSocketMessageType.Close || !await ReceiveMessage(next.EndOfMessage, aborted))
-                {
-                    return;
-                }
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The client went away.
         }
     }
 

@@ -77,9 +77,7 @@ internal sealed partial class WebSocketEndpoint(
         }
 
         var session = new SocketSession(socket, webSocket, subscriptions, clientEvents, users, registry, logger);
-        await session.Run(
-            ServerFrames.ConnectionEstablished(socket.Id, (int)options.WebSockets.ActivityTimeout.TotalSeconds),
-            aborted);
+        await session.Run((int)options.WebSockets.ActivityTimeout.TotalSeconds, aborted);
     }
 
     private async Task<(ConnectionSlot? Slot, (int Code, string Message)? Refusal)> Admit(App app)
