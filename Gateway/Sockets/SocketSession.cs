@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Protocol;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Users;
 using SoketiOrleans.Protocol;
 
@@ -13,9 +14,13 @@ namespace SoketiOrleans.Gateway.Sockets;
 /// arrival order, and leaves every channel when the connection ends. Nothing a client sends can
 /// end more than its own connection.
 /// </summary>
+/// <param name="slot">The connection's place in its app's quota, given back when the session ends.</param>
+/// <param name="activityTimeoutSeconds">What <c>connection_established</c> tells the client.</param>
 internal sealed partial class SocketSession(
     PusherSocket socket,
     WebSocket webSocket,
+    ConnectionSlot slot,
+    int activityTimeoutSeconds,
     ChannelSubscriptions subscriptions,
     ClientEvents clientEvents,
     UserSignIns users,
@@ -24,8 +29,8 @@ internal sealed partial class SocketSession(
 {
     private const int InitialBufferSize = 4096;
 
-    /// <param name="activityTimeoutSeconds">What <c>connection_established</c> tells the client.</param>
-    public async Task Run(int activityTimeoutSeconds, CancellationToken aborted)
+    /// <summary>The connection's life: ends when the client is gone, with the WebSocket disposed and the quota slot given back.</summary>
+    public async Task Run(CancellationToken aborted)
     {
         registry.Add(socket);
         socket.Metrics.Connected();
@@ -59,6 +64,8 @@ internal sealed partial class SocketSession(
             LogDisconnected(logger, socket.Id, socket.App.Id, (int?)webSocket.CloseStatus);
             await Task.WhenAny(socket.OutputEnded, Task.Delay(PusherSocket.CloseHandshakeTimeout, CancellationToken.None));
             socket.SessionEnded();
+            webSocket.Dispose();
+            slot.Dispose();
         }
     }
 

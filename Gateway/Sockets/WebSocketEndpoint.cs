@@ -45,42 +45,75 @@ internal sealed partial class WebSocketEndpoint(
         }
 
         var protocol = context.Request.Query["protocol"];
-        await Handle(appKey, protocol.Count > 0 ? protocol[0] ?? "" : null, context.Request.Headers.Origin,
+        var (_, session) = await Open(appKey, protocol.Count > 0 ? protocol[0] ?? "" : null, context.Request.Headers.Origin,
             () => context.WebSockets.AcceptWebSocketAsync(), context.RequestAborted);
+        if (session is not null)
+        {
+            await session.Run(context.RequestAborted);
+        }
     }
 
+    /// <summary>
+    /// Admits a connection, or refuses it and tells it why. Returns before the connection's life
+    /// begins, so that what only admission needs is not kept for as long as the socket is open.
+    /// </summary>
     /// <param name="protocol">The <c>protocol</c> query parameter, null when absent.</param>
     /// <param name="accept">Answers the upgrade: called once the connection is admitted or its refusal is known.</param>
     /// <param name="aborted">Signalled when the client's connection is gone.</param>
-    public async Task Handle(string appKey, string? protocol, StringValues origin, Func<Task<WebSocket>> accept, CancellationToken aborted)
+    /// <returns>The accepted WebSocket (null when accepting failed), and the session to run (null when refused; the WebSocket is then disposed).</returns>
+    public async Task<(WebSocket? WebSocket, SocketSession? Session)> Open(
+        string appKey, string? protocol, StringValues origin, Func<Task<WebSocket>> accept, CancellationToken aborted)
     {
         var app = await apps.FindByKey(appKey);
         var refusal = Refusal(appKey, protocol, origin, app);
-        ConnectionSlot? slot = null;
+        var slot = ConnectionSlot.Unlimited;
         if (refusal is null)
         {
             (slot, refusal) = await Admit(app!);
         }
 
-        using var admitted = slot;
-        using var webSocket = await accept();
+        WebSocket webSocket;
+        try
+        {
+            webSocket = await accept();
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
+
         if (refusal is { } r)
         {
-            await Refuse(webSocket, r.Code, r.Message, aborted);
-            return;
+            using (webSocket)
+            {
+                await Refuse(webSocket, r.Code, r.Message, aborted);
+            }
+
+            return (webSocket, null);
         }
 
-        var socket = new PusherSocket(socketIds.Next(), app!, webSocket, options.WebSockets.MaxBackpressureBytes, metrics.ForApp(app!.Id));
-        if (app!.EnableUserAuthentication)
+        try
         {
-            socket.RequireSignInWithin(options.UserAuthenticationTimeout);
-        }
+            var socket = new PusherSocket(socketIds.Next(), app!, webSocket, options.WebSockets.MaxBackpressureBytes, metrics.ForApp(app!.Id));
+            if (app.EnableUserAuthentication)
+            {
+                socket.RequireSignInWithin(options.UserAuthenticationTimeout);
+            }
 
-        var session = new SocketSession(socket, webSocket, subscriptions, clientEvents, users, registry, logger);
-        await session.Run((int)options.WebSockets.ActivityTimeout.TotalSeconds, aborted);
+            return (webSocket, new SocketSession(socket, webSocket, slot, (int)options.WebSockets.ActivityTimeout.TotalSeconds,
+                subscriptions, clientEvents, users, registry, logger));
+        }
+        catch
+        {
+            // The session would have given these back when it ended.
+            webSocket.Dispose();
+            slot.Dispose();
+            throw;
+        }
     }
 
-    private async Task<(ConnectionSlot? Slot, (int Code, string Message)? Refusal)> Admit(App app)
+    private async Task<(ConnectionSlot Slot, (int Code, string Message)? Refusal)> Admit(App app)
     {
         try
         {
@@ -90,13 +123,13 @@ internal sealed partial class WebSocketEndpoint(
             }
 
             metrics.ForApp(app.Id).ConnectionQuotaRejected();
-            return (null, (PusherCloseCodes.OverQuota, ConnectionQuotas.OverQuotaMessage));
+            return (ConnectionSlot.Unlimited, (PusherCloseCodes.OverQuota, ConnectionQuotas.OverQuotaMessage));
         }
         catch (Exception e)
         {
             // The cluster could not count: the client should come back later (4100 backs off), not give up.
             LogAdmissionFailed(logger, e, app.Id);
-            return (null, (PusherCloseCodes.OverCapacity, "The connection quota could not be checked; try again later."));
+            return (ConnectionSlot.Unlimited, (PusherCloseCodes.OverCapacity, "The connection quota could not be checked; try again later."));
         }
     }
 

@@ -33,14 +33,11 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptio
         WebSocket? webSocket = null;
         try
         {
-            await endpoint.Handle(request.AppKey, request.Protocol, request.Origin, () =>
+            (webSocket, var session) = await endpoint.Open(request.AppKey, request.Protocol, request.Origin, Acceptor(request, connection), connection.ConnectionClosed);
+            if (session is not null)
             {
-                // Not flushed: it goes out in one send with the first frame, which every accepted
-                // connection is sent at once (connection_established, or the refusal's error).
-                request.WriteSwitchingProtocols(connection.Transport.Output);
-                webSocket = new PipeWebSocket(connection);
-                return Task.FromResult(webSocket);
-            }, connection.ConnectionClosed);
+                await session.Run(connection.ConnectionClosed);
+            }
         }
         finally
         {
@@ -52,6 +49,18 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptio
             }
         }
     }
+
+    /// <summary>
+    /// Answers the upgrade on the transport. Made here, not in <see cref="OnConnection"/>, so the
+    /// request it holds is not kept for the connection's life.
+    /// </summary>
+    private static Func<Task<WebSocket>> Acceptor(UpgradeRequest request, ConnectionContext connection) => () =>
+    {
+        // Not flushed: it goes out in one send with the first frame, which every accepted
+        // connection is sent at once (connection_established, or the refusal's error).
+        request.WriteSwitchingProtocols(connection.Transport.Output);
+        return Task.FromResult<WebSocket>(new PipeWebSocket(connection));
+    };
 
     /// <returns>The upgrade request, consumed; or none, with nothing consumed for HTTP to read (pass on) or the connection cut.</returns>
     private async Task<(UpgradeRequest? Request, bool PassOn)> ReadUpgrade(ConnectionContext connection)
