@@ -133,7 +133,7 @@ public abstract partial class ReassertedState<TReport, TAnswer>(Reassertion owne
             TAnswer answer;
             try
             {
-                answer = await Send(report);
+                answer = await Send(report).WaitAsync(Owner.ReportTimeout, Owner.Clock);
             }
             catch (Exception e)
             {

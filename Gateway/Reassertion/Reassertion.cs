@@ -31,6 +31,16 @@ public sealed partial class Reassertion(TimeProvider time, ILogger<Reassertion> 
 
     internal TimeSpan LastRetry { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a report may go unanswered before it counts as failed and is sent again. Orleans
+    /// would wait 30 s for a call that reached a silo just before the silo died, holding every later
+    /// change of the same state behind it; a report is absolute, so a late answer to one given up on
+    /// is harmless.
+    /// </summary>
+    internal TimeSpan ReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    internal TimeProvider Clock => time;
+
     /// <summary>Waits before a retry; tests see the delays asked for.</summary>
     internal Func<TimeSpan, Task> Delay { get; init; } = delay => Task.Delay(delay, time);
 

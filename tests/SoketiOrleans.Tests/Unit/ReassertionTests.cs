@@ -89,6 +89,27 @@ public sealed class ReassertionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_report_left_unanswered_for_five_seconds_is_sent_again_and_the_answer_to_that_one_acknowledges_it()
+    {
+        var target = new Counter(_reassertion);
+        var unanswered = target.HoldNext();
+        var acknowledged = target.Set(1);
+        await unanswered.Arrived;
+
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        await Task.Delay(ProvingAbsence);
+        Assert.Single(target.Sent);
+
+        await Eventually.Get(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            return Task.FromResult(target.Sent.Count);
+        }, n => n == 2, "the report sent again");
+        await acknowledged;
+        Assert.Equal([(1, 1), (1, 1)], target.Sent);
+    }
+
+    [Fact]
     public async Task Reassert_sends_the_unchanged_state_again()
     {
         var target = new Counter(_reassertion);
