@@ -72,29 +72,20 @@ internal sealed partial class WebSocketEndpoint(
             (slot, refusal) = await Admit(app!);
         }
 
-        WebSocket webSocket;
+        WebSocket? webSocket = null;
         try
         {
             webSocket = await accept();
-        }
-        catch
-        {
-            slot.Dispose();
-            throw;
-        }
-
-        if (refusal is { } r)
-        {
-            using (webSocket)
+            if (refusal is { } r)
             {
-                await Refuse(webSocket, r.Code, r.Message, aborted);
+                using (webSocket)
+                {
+                    await Refuse(webSocket, r.Code, r.Message, aborted);
+                }
+
+                return (webSocket, null);
             }
 
-            return (webSocket, null);
-        }
-
-        try
-        {
             var socket = new PusherSocket(socketIds.Next(), app!, webSocket, options.WebSockets.MaxBackpressureBytes, metrics.ForApp(app!.Id));
             if (app.EnableUserAuthentication)
             {
@@ -107,7 +98,7 @@ internal sealed partial class WebSocketEndpoint(
         catch
         {
             // The session would have given these back when it ended.
-            webSocket.Dispose();
+            webSocket?.Dispose();
             slot.Dispose();
             throw;
         }

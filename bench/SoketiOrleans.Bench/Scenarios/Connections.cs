@@ -21,11 +21,9 @@ public static class Connections
     {
         var total = sizes[Count];
         var concurrency = sizes[Concurrency];
-        var handshakes = new Latencies();
-        var subscribes = new Latencies();
         var subscribeFrames = Enumerable.Range(0, ChannelCount).Select(c => OutgoingFrames.Subscribe($"bench-conn-{c}")).ToArray();
 
-        async Task<(IReadOnlyCollection<PusherConnection> Sockets, CpuUsage Usage)> ConnectAsync(int first, int count)
+        async Task<(IReadOnlyCollection<PusherConnection> Sockets, CpuUsage Usage)> ConnectAsync(int first, int count, Latencies handshakes, Latencies subscribes)
         {
             var start = context.Stats.Sample();
             var sockets = await Sockets.OpenAsync(
@@ -42,31 +40,31 @@ public static class Connections
             return (sockets, usage);
         }
 
+        var (handshakes, subscribes) = (new Latencies(), new Latencies());
         var rssBase = context.Stats.ServerRssKib();
-        var firstHalf = await ConnectAsync(0, total / 2);
+        var firstHalf = await ConnectAsync(0, total / 2, handshakes, subscribes);
         var rssHalf = context.Stats.ServerRssKib();
-        var secondHalf = await ConnectAsync(total / 2, total - total / 2);
+        var secondHalf = await ConnectAsync(total / 2, total - total / 2, handshakes, subscribes);
         var rssFull = context.Stats.ServerRssKib();
         await Sockets.CloseAsync([.. firstHalf.Sockets, .. secondHalf.Sockets]);
-        var (coldHandshakes, coldSubscribes) = (handshakes, subscribes);
 
         // Half as many again, once the server has finished with the closes, on a server that has now
         // run the connect path for every one of the first: what a node that has been up a while pays
         // per connect, without its first calls' compilation.
         await Quiet(context);
-        (handshakes, subscribes) = (new Latencies(), new Latencies());
-        var warm = await ConnectAsync(0, total / 2);
+        var warmSubscribes = new Latencies();
+        var warm = await ConnectAsync(0, total / 2, new Latencies(), warmSubscribes);
         await Sockets.CloseAsync(warm.Sockets);
 
         var usage = firstHalf.Usage + secondHalf.Usage;
         return new Result("connections")
             .Add("connects_per_s", total / usage.Wall.TotalSeconds, 1)
-            .Percentiles("handshake_", coldHandshakes)
-            .Percentiles("subscribe_", coldSubscribes)
+            .Percentiles("handshake_", handshakes)
+            .Percentiles("subscribe_", subscribes)
             .Add("rss_base_mib", rssBase / 1024.0, 1)
             .Add("rss_per_conn_kib", (rssFull - rssHalf) / (double)(total - total / 2), 2)
             .Add("warm_connects_per_s", total / 2 / warm.Usage.Wall.TotalSeconds, 1)
-            .Percentiles("warm_subscribe_", subscribes)
+            .Percentiles("warm_subscribe_", warmSubscribes)
             .Cpu(usage);
     }
 
