@@ -16,8 +16,15 @@ public static class Catalog
     [
         new("storm", [Storm.Bursts, Storm.BurstSockets], Storm.RunAsync),
         new("churn", [Churn.Rate, Churn.Lifetime], Churn.RunAsync),
-        new("neighbour", [Neighbour.Flood], Neighbour.RunAsync),
-        new("flood", [Neighbour.Flood], Flood.RunAsync),
+        new("neighbour", [Flood.Sockets], Neighbour.Against(Flood.Load)),
+        new("neighbour-channels", [ChannelFlood.Channels], Neighbour.Against(ChannelFlood.Load)),
+        new("neighbour-slowloris", [Slowloris.Sockets], Neighbour.Against(Slowloris.Load)),
+        new("neighbour-slow-readers", [SlowReaders.Readers], Neighbour.Against(SlowReaders.Load)),
+        // The neighbours' loads, each run by its neighbour scenario in a process of its own.
+        new(Flood.Load.Scenario, [Flood.Sockets], Flood.RunAsync),
+        new(ChannelFlood.Load.Scenario, [ChannelFlood.Channels], ChannelFlood.RunAsync),
+        new(Slowloris.Load.Scenario, [Slowloris.Sockets], Slowloris.RunAsync),
+        new(SlowReaders.Load.Scenario, [SlowReaders.Readers], SlowReaders.RunAsync),
     ];
 
     /// <summary>Every scenario: the throughput ones, then the loads.</summary>
