@@ -21,15 +21,23 @@ public sealed record NeighbourLoad(string Scenario, SizeOption Size)
     // thread (the bench runs socket continuations inline): blocking it would stop every socket of the load.
     public static Task Held() => Task.Run(() => Console.In.ReadToEnd());
 
-    /// <summary>Starts this tool again as the load, against <paramref name="target"/>, on the same CPUs as this process.</summary>
+    /// <summary>
+    /// Starts this tool again as the load, against <paramref name="target"/>, on the same CPUs as this process
+    /// and at the lowest priority (<c>nice -n 19</c>, which execs it: the PID is the load's). The bystander
+    /// measured here sleeps between its events; at the same priority its wake-ups would wait behind the
+    /// load's process on the generator's core, and the load's own CPU would count as the server's delay.
+    /// </summary>
     public Process Start(Target target, int serverPid, int size)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!)
+        var info = new ProcessStartInfo("nice")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        info.ArgumentList.Add("-n");
+        info.ArgumentList.Add("19");
+        info.ArgumentList.Add(Environment.ProcessPath!);
         // Under `dotnet X.dll` the process is the host and the tool is its first argument.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             info.ArgumentList.Add(typeof(NeighbourLoad).Assembly.Location);
