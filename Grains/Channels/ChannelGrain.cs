@@ -31,6 +31,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
     private string _appId = "";
     private string _channel = "";
     private Cache? _cached;
+    private IGrainTimer? _goneGatewayCheck;
 
     private bool IsPresence => ChannelName.IsPresence(_channel);
 
@@ -44,6 +45,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         foreach (var report in await gateways.Ask(link => link.Channel(_key), gateway => gateway.Channel(_key)))
         {
             _roster.Restore(report);
+            WatchIfElsewhere(report.GatewayId);
         }
 
         if (CacheChannels.IsCache(_channel) && await cachedEvents.Load(_key) is { } kept)
@@ -56,8 +58,6 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
             KeepAlive();
             _ = _index.Run();
         }
-
-        this.RegisterGrainTimer(DropGoneGateways, new GrainTimerCreationOptions(GoneGatewayCheck, GoneGatewayCheck) { Interleave = true });
     }
 
     public async Task<string[]> Report(ChannelReport report, int maxMembers)
@@ -69,6 +69,8 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
             {
                 share.EndLease(_key);
             }
+
+            WatchIfElsewhere(report.GatewayId);
         }
 
         var change = _roster.Apply(report, maxMembers);
@@ -233,6 +235,19 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         catch (Exception e)
         {
             LogUnconfirmed(logger, e, _key);
+        }
+    }
+
+    /// <summary>
+    /// Starts checking for gone gateways once a gateway of another silo has sockets here. Only those
+    /// can be found gone, so a single process keeps no timer per channel (a timer-queue entry and
+    /// about a dozen objects each, and a grain turn every 10 s).
+    /// </summary>
+    private void WatchIfElsewhere(string gatewayId)
+    {
+        if (_goneGatewayCheck is null && gateways.CanBeGone(gatewayId))
+        {
+            _goneGatewayCheck = this.RegisterGrainTimer(DropGoneGateways, new GrainTimerCreationOptions(GoneGatewayCheck, GoneGatewayCheck) { Interleave = true });
         }
     }
 

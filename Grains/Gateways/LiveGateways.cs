@@ -83,6 +83,13 @@ public sealed class LiveGateways
         IsLocal(gatewayId) && _membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(_localSilo));
 
     /// <summary>
+    /// Whether <see cref="IsGone"/> can ever be true for the gateway: a co-hosted gateway of another
+    /// silo. One of this silo dies with whatever keeps track of it here.
+    /// </summary>
+    public bool CanBeGone(string gatewayId) =>
+        GatewayIds.SiloOf(gatewayId) is { } silo && !silo.Equals(_localSilo);
+
+    /// <summary>
     /// Whether the gateway is known to be gone: a co-hosted gateway whose silo the membership
     /// declared dead. Only <c>Dead</c> counts: a silo that just joined may not be known here yet.
     /// </summary>
