@@ -13,6 +13,9 @@ namespace SoketiOrleans.Bench;
 /// </summary>
 public sealed class RawPusherSocket : IDisposable
 {
+    public const int TextOpcode = 1;
+    public const int CloseOpcode = 8;
+
     private readonly Socket socket;
     private NetworkStream? stream;
     private byte[] buffer = new byte[4096];
@@ -62,7 +65,7 @@ public sealed class RawPusherSocket : IDisposable
         if (payload.Length > ushort.MaxValue)
             throw new ArgumentException("the bench sends frames under 64 KB", nameof(payload));
         var frame = new byte[header + 4 + payload.Length];
-        frame[0] = 0x81; // FIN, text
+        frame[0] = 0x80 | TextOpcode; // FIN
         if (header == 2)
         {
             frame[1] = (byte)(0x80 | payload.Length);

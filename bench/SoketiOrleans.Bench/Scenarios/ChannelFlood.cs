@@ -23,11 +23,11 @@ public static class ChannelFlood
         int succeeded = 0, refused = 0;
         for (var sent = 0; sent < count && succeeded + refused == sent;)
         {
-            var batch = Enumerable.Range(sent, Math.Min(FramesPerWrite, count - sent))
+            var batch = Math.Min(FramesPerWrite, count - sent);
+            await socket.SendAsync(Enumerable.Range(sent, batch)
                 .SelectMany(i => RawPusherSocket.TextFrame(OutgoingFrames.Subscribe($"flood-{i}")))
-                .ToArray();
-            await socket.SendAsync(batch, CancellationToken.None);
-            sent += Math.Min(FramesPerWrite, count - sent);
+                .ToArray(), CancellationToken.None);
+            sent += batch;
             while (succeeded + refused < sent && await socket.ReceiveFrameAsync(CancellationToken.None) is { } frame)
             {
                 switch (FrameScanner.Kind(frame.Payload.Span))

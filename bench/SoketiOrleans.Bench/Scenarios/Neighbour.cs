@@ -58,10 +58,11 @@ public static class Neighbour
             .Add("flood_p99_x", during.PercentileMs(0.99) / baseline.PercentileMs(0.99), 2)
             .Add("held_p99_x", held.PercentileMs(0.99) / baseline.PercentileMs(0.99), 2)
             .Add("bystander_delivered_pct", sent == 0 ? 0 : 100.0 * received / sent, 2);
-        foreach (var (key, value) in Fields(loadResult).Where(f => !Restated.Contains(f.Key)))
+        var fields = Fields(loadResult).ToList();
+        foreach (var (key, value) in fields.Where(f => !Restated.Contains(f.Key)))
             result.Add(key, value, 0);
         return result
-            .Add("flood_errors", Fields(loadResult).First(f => f.Key == "errors").Value, 0)
+            .Add("flood_errors", fields.First(f => f.Key == "errors").Value, 0)
             .Add("flood_gen_cpu", loadCpu / usage.Wall, 3)
             .Cpu(usage);
     }

@@ -88,7 +88,7 @@ public static class SlowReaders
     {
         while (await socket.ReceiveFrameAsync(cancellation) is { } frame)
         {
-            if (frame.Opcode == 1 && FrameScanner.Kind(frame.Payload.Span) == kind)
+            if (frame.Opcode == RawPusherSocket.TextOpcode && FrameScanner.Kind(frame.Payload.Span) == kind)
                 return true;
         }
         return false;
@@ -101,7 +101,7 @@ public static class SlowReaders
         {
             while (await socket.ReceiveFrameAsync(cancellation) is { } frame)
             {
-                if (frame.Opcode == 8)
+                if (frame.Opcode == RawPusherSocket.CloseOpcode)
                     return frame.Payload.Length >= 2 ? frame.Payload.Span[0] << 8 | frame.Payload.Span[1] : 0;
             }
             return 0;
