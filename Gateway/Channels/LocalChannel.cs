@@ -19,11 +19,11 @@ namespace SoketiOrleans.Gateway.Channels;
 public sealed partial class LocalChannel : ReassertedState<ChannelReport, string[]>
 {
     private readonly Dictionary<string, PusherSocket> _active = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PusherSocket> _pending = new(StringComparer.Ordinal);
+    private Dictionary<string, PusherSocket>? _pending;
     private readonly Dictionary<string, PresenceSocket>? _members;
-    private readonly Dictionary<string, (long Version, TaskCompletionSource<bool> Admitted)> _joining = new(StringComparer.Ordinal);
+    private Dictionary<string, (long Version, TaskCompletionSource<bool> Admitted)>? _joining;
     private readonly ReorderBuffer _order = new();
-    private readonly Action<ChannelDelivery> _dispatch;
+    private Action<ChannelDelivery>? _dispatch;
     private readonly LocalChannelIndex _index;
     private readonly GatewayIdentity _gateway;
     private readonly ICluster _cluster;
@@ -52,7 +52,6 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
         _gateway = gateway;
         _cluster = cluster;
         _logger = logger;
-        _dispatch = Dispatch;
     }
 
     public string Key { get; }
@@ -63,7 +62,10 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
 
     public override string Name => $"channel {Key}";
 
-    private int SocketCount => _active.Count + _pending.Count;
+    private int SocketCount => _active.Count + (_pending?.Count ?? 0);
+
+    /// <summary>Made at the first delivery through the grain: a channel leased to this gateway may never get one.</summary>
+    private Action<ChannelDelivery> Dispatcher => _dispatch ??= Dispatch;
 
     private int AcknowledgedCount => _acknowledged?.SocketCount ?? 0;
 
@@ -84,13 +86,13 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
                 return null;
             }
 
-            _pending[socket.Id] = socket;
+            WhileNotEmpty.Set(ref _pending, socket.Id, socket);
             if (member is not null)
             {
                 _members![socket.Id] = member;
             }
 
-            _joining[socket.Id] = (Changed(), admitted);
+            WhileNotEmpty.Set(ref _joining, socket.Id, (Changed(), admitted));
         }
 
         Schedule();
@@ -102,7 +104,7 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
     {
         lock (Gate)
         {
-            if (_pending.Remove(socket.Id))
+            if (WhileNotEmpty.Remove(ref _pending, socket.Id, out _))
             {
                 _active.Add(socket.Id, socket);
                 socket.Send(subscriptionSucceeded);
@@ -116,13 +118,13 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
         long version;
         lock (Gate)
         {
-            if (!_active.Remove(socket.Id) && !_pending.Remove(socket.Id))
+            if (!_active.Remove(socket.Id) && !WhileNotEmpty.Remove(ref _pending, socket.Id, out _))
             {
                 return 0;
             }
 
             _members?.Remove(socket.Id);
-            if (_joining.Remove(socket.Id, out var joining))
+            if (WhileNotEmpty.Remove(ref _joining, socket.Id, out var joining))
             {
                 joining.Admitted.TrySetResult(false);
             }
@@ -143,7 +145,7 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
         {
             if (delivery.Registration == _registration)
             {
-                _order.Accept(delivery, _dispatch);
+                _order.Accept(delivery, Dispatcher);
             }
         }
     }
@@ -186,7 +188,7 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
     {
         lock (Gate)
         {
-            if (_order.HasGap && _order.SkipGapOlderThan(age, _dispatch) is var skipped and > 0)
+            if (_order.HasGap && _order.SkipGapOlderThan(age, Dispatcher) is var skipped and > 0)
             {
                 LogGapSkipped(_logger, Key, skipped);
             }
@@ -209,7 +211,7 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
 
             // The new activation knows of no lease: it must order every event until it grants one.
             _leased = false;
-            _order.Flush(_dispatch);
+            _order.Flush(Dispatcher);
             _registration = _gateway.NextRegistration();
             return _acknowledged = acknowledged with { Registration = _registration };
         }
@@ -268,9 +270,9 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
             };
             foreach (var socketId in refused)
             {
-                _pending.Remove(socketId);
+                WhileNotEmpty.Remove(ref _pending, socketId, out _);
                 _members?.Remove(socketId);
-                if (_joining.Remove(socketId, out var joining))
+                if (WhileNotEmpty.Remove(ref _joining, socketId, out var joining))
                 {
                     joining.Admitted.TrySetResult(false);
                 }
@@ -280,9 +282,9 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
         }
 
         _acknowledged = admitted;
-        foreach (var (socketId, joining) in _joining.Where(j => j.Value.Version <= report.Version).ToArray())
+        foreach (var (socketId, joining) in _joining?.Where(j => j.Value.Version <= report.Version).ToArray() ?? [])
         {
-            _joining.Remove(socketId);
+            WhileNotEmpty.Remove(ref _joining, socketId, out _);
             joining.Admitted.TrySetResult(true);
         }
     }
@@ -306,7 +308,7 @@ public sealed partial class LocalChannel : ReassertedState<ChannelReport, string
 
         if (delivery.WelcomeSocketId is { } welcomed)
         {
-            if (_pending.Remove(welcomed, out var socket))
+            if (WhileNotEmpty.Remove(ref _pending, welcomed, out var socket))
             {
                 _active.Add(welcomed, socket);
             }

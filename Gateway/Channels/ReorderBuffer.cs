@@ -11,16 +11,17 @@ internal sealed class ReorderBuffer
 {
     private const int MaxHeld = 1024;
 
-    private readonly SortedDictionary<long, ChannelDelivery> _held = [];
+    // Made at the first early delivery: in order, nothing is held, and most channels never see one.
+    private SortedDictionary<long, ChannelDelivery>? _held;
     private long _next = 1;
     private long _gapSince;
 
-    public bool HasGap => _held.Count > 0;
+    public bool HasGap => _held is { Count: > 0 };
 
     public void Reset()
     {
         _next = 1;
-        _held.Clear();
+        _held = null;
     }
 
     /// <summary>
@@ -29,7 +30,7 @@ internal sealed class ReorderBuffer
     /// </summary>
     public void Flush(Action<ChannelDelivery> dispatch)
     {
-        while (_held.Count > 0)
+        while (HasGap)
         {
             SkipGap(dispatch);
         }
@@ -46,11 +47,12 @@ internal sealed class ReorderBuffer
 
         if (delivery.Sequence > _next)
         {
-            if (_held.Count == 0)
+            if (!HasGap)
             {
                 _gapSince = Environment.TickCount64;
             }
 
+            _held ??= [];
             _held.TryAdd(delivery.Sequence, delivery);
             if (_held.Count > MaxHeld)
             {
@@ -67,11 +69,11 @@ internal sealed class ReorderBuffer
 
     /// <returns>The number of sequence numbers given up, 0 when there was no old enough gap.</returns>
     public long SkipGapOlderThan(TimeSpan age, Action<ChannelDelivery> dispatch) =>
-        _held.Count > 0 && Environment.TickCount64 - _gapSince >= age.TotalMilliseconds ? SkipGap(dispatch) : 0;
+        HasGap && Environment.TickCount64 - _gapSince >= age.TotalMilliseconds ? SkipGap(dispatch) : 0;
 
     private long SkipGap(Action<ChannelDelivery> dispatch)
     {
-        var first = _held.Keys.First();
+        var first = _held!.Keys.First();
         var skipped = first - _next;
         _next = first;
         Drain(dispatch);
@@ -81,7 +83,7 @@ internal sealed class ReorderBuffer
 
     private void Drain(Action<ChannelDelivery> dispatch)
     {
-        while (_held.Remove(_next, out var held))
+        while (_held is not null && _held.Remove(_next, out var held))
         {
             dispatch(held);
             _next++;

@@ -37,7 +37,8 @@ public abstract class ReassertedState
 /// <typeparam name="TAnswer">The grain's answer.</typeparam>
 public abstract partial class ReassertedState<TReport, TAnswer>(Reassertion owner) : ReassertedState(owner)
 {
-    private readonly List<(long Version, TaskCompletionSource Done)> _waiters = [];
+    // Made by the first wait: most states are never waited for.
+    private List<(long Version, TaskCompletionSource Done)>? _waiters;
     private CoalescingRunner? _runner;
     private long _version;
     private long _acknowledged;
@@ -91,7 +92,7 @@ public abstract partial class ReassertedState<TReport, TAnswer>(Reassertion owne
             }
 
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((version, done));
+            (_waiters ??= []).Add((version, done));
             return done.Task;
         }
     }
@@ -154,7 +155,7 @@ public abstract partial class ReassertedState<TReport, TAnswer>(Reassertion owne
                 Acknowledge(report, answer);
                 _acknowledged = Math.Max(_acknowledged, version);
                 Release();
-                retire = _retired = IsEmpty && _version == _acknowledged && _waiters.Count == 0;
+                retire = _retired = IsEmpty && _version == _acknowledged && _waiters is not { Count: > 0 };
             }
 
             Acknowledged(answer);
@@ -171,6 +172,11 @@ public abstract partial class ReassertedState<TReport, TAnswer>(Reassertion owne
 
     private void Release()
     {
+        if (_waiters is null)
+        {
+            return;
+        }
+
         for (var i = _waiters.Count - 1; i >= 0; i--)
         {
             if (_waiters[i].Version <= _acknowledged)

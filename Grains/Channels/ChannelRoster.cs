@@ -15,8 +15,10 @@ internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver
 
     private readonly Dictionary<string, GatewayShare> _gateways = new(StringComparer.Ordinal);
 
-    // Gateways this activation holds or held state of: the departure of one that already left is old news.
-    private readonly HashSet<string> _heard = new(StringComparer.Ordinal);
+    // With the gateways in _gateways, every gateway this activation has heard of: the departure of
+    // one that already left is old news. Made when the first gateway leaves or reports nothing, which
+    // a channel that keeps its subscribers never sees.
+    private HashSet<string>? _left;
 
     public int SubscriptionCount { get; private set; }
 
@@ -43,11 +45,10 @@ internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver
             return RosterChange.None(SubscriptionCount);
         }
 
-        _heard.Add(report.GatewayId);
         var change = Replace(share, report.GatewayId, report.Members ?? [], report.SocketCount, maxMembers, out var kept);
         if (kept.Count == 0 && (presence || report.SocketCount == 0))
         {
-            _gateways.Remove(report.GatewayId);
+            Forget(report.GatewayId);
         }
         else if (share is null)
         {
@@ -73,7 +74,7 @@ internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver
             return Remove(share);
         }
 
-        if (!_heard.Add(departure.GatewayId))
+        if (!(_left ??= new HashSet<string>(StringComparer.Ordinal)).Add(departure.GatewayId))
         {
             return RosterChange.None(SubscriptionCount);
         }
@@ -90,8 +91,14 @@ internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver
     public RosterChange Remove(GatewayShare share)
     {
         var change = Replace(share, share.GatewayId, [], 0, -1, out _);
-        _gateways.Remove(share.GatewayId);
+        Forget(share.GatewayId);
         return change;
+    }
+
+    private void Forget(string gatewayId)
+    {
+        _gateways.Remove(gatewayId);
+        (_left ??= new HashSet<string>(StringComparer.Ordinal)).Add(gatewayId);
     }
 
     /// <summary>Replaces the gateway's sockets with <paramref name="sockets"/> (presence) or its count with <paramref name="socketCount"/>.</summary>
@@ -100,14 +107,15 @@ internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver
         GatewayShare? share, string gatewayId, PresenceSocket[] sockets, int socketCount, int maxMembers, out Dictionary<string, PresenceSocket> keptSockets)
     {
         var before = SubscriptionCount;
-        var kept = new Dictionary<string, PresenceSocket>(StringComparer.Ordinal);
-        keptSockets = kept;
         if (!presence)
         {
+            keptSockets = NoSockets;
             SubscriptionCount += socketCount - (share?.SocketCount ?? 0);
             return RosterChange.None(before) with { CountAfter = SubscriptionCount };
         }
 
+        var kept = new Dictionary<string, PresenceSocket>(StringComparer.Ordinal);
+        keptSockets = kept;
         var old = share?.Members ?? NoSockets;
         var reported = sockets.Select(s => s.SocketId).ToHashSet(StringComparer.Ordinal);
         var joining = sockets.Where(s => !old.ContainsKey(s.SocketId)).ToArray();

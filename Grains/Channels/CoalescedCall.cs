@@ -29,5 +29,8 @@ internal sealed class CoalescedCall(Func<Task> call)
             await call();
         }
         while (_again);
+
+        // The finished run is not kept for the grain's life (within this turn no ask can come).
+        _running = null;
     }
 }

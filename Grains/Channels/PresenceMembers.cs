@@ -3,19 +3,26 @@ namespace SoketiOrleans.Grains.Channels;
 /// <summary>Users of a presence channel with their info and how many sockets each has in it.</summary>
 internal sealed class PresenceMembers
 {
-    private readonly Dictionary<string, Member> _byUser = new(StringComparer.Ordinal);
-    private readonly List<KeyValuePair<string, string?>> _snapshot = [];
+    // Made by the first member: every channel's roster has this, and only presence channels fill it.
+    private Dictionary<string, Member>? _byUser;
+    private List<KeyValuePair<string, string?>>? _snapshot;
     private bool _snapshotStale;
 
-    public int Count => _byUser.Count;
+    public int Count => _byUser?.Count ?? 0;
 
     /// <summary>Users in join order with their info (the info of the user's first socket).</summary>
     public IReadOnlyCollection<KeyValuePair<string, string?>> Snapshot
     {
         get
         {
-            if (_snapshotStale)
+            if (_byUser is null)
             {
+                return [];
+            }
+
+            if (_snapshot is null || _snapshotStale)
+            {
+                _snapshot ??= [];
                 _snapshot.Clear();
                 _snapshot.AddRange(_byUser.Values.OrderBy(m => m.Order).Select(m => KeyValuePair.Create(m.UserId, m.InfoJson)));
                 _snapshotStale = false;
@@ -27,11 +34,12 @@ internal sealed class PresenceMembers
 
     private long _nextOrder;
 
-    public bool Contains(string userId) => _byUser.ContainsKey(userId);
+    public bool Contains(string userId) => _byUser?.ContainsKey(userId) == true;
 
     /// <returns>true when the user was not a member before.</returns>
     public bool AddSocket(string userId, string? infoJson)
     {
+        _byUser ??= new Dictionary<string, Member>(StringComparer.Ordinal);
         if (_byUser.TryGetValue(userId, out var member))
         {
             member.Sockets++;
@@ -46,7 +54,7 @@ internal sealed class PresenceMembers
     /// <returns>true when that was the user's last socket.</returns>
     public bool RemoveSocket(string userId)
     {
-        if (!_byUser.TryGetValue(userId, out var member) || --member.Sockets > 0)
+        if (_byUser is null || !_byUser.TryGetValue(userId, out var member) || --member.Sockets > 0)
         {
             return false;
         }

@@ -67,6 +67,49 @@ public sealed class ChannelRosterTests
     }
 
     [Fact]
+    public void The_departure_of_a_gateway_that_only_ever_reported_nothing_or_was_found_gone_changes_nothing()
+    {
+        _presence.Apply(Report("a", P("1.1", "ann")), -1);
+        _presence.Apply(Report("e"), -1); // its only socket left before its first report
+        _presence.Apply(Report("f", P("6.1", "fay")), -1);
+        _presence.Remove(_presence.Gateway("f")!); // found gone before its ledger spoke
+
+        Assert.False(_presence.Depart(Departure("e", 1, P("5.1", "eve"))).CountsChanged);
+        Assert.False(_presence.Depart(Departure("f", 1, P("6.1", "fay"))).CountsChanged);
+        Assert.Equal(["ann"], _presence.Members.Snapshot.Select(m => m.Key));
+    }
+
+    [Fact]
+    public void A_gateway_that_left_and_came_back_departs_with_what_it_holds_again()
+    {
+        _presence.Apply(Report("a", P("1.1", "ann")), -1);
+        _presence.Apply(Report("c", P("3.1", "carl")), -1);
+        _presence.Apply(Report("c"), -1);
+        _presence.Apply(Report("c", P("3.2", "cleo")), -1);
+
+        var change = _presence.Depart(Departure("c", 1, P("3.2", "cleo")));
+
+        Assert.Equal((2, 1), (change.CountBefore, change.CountAfter));
+        Assert.Equal([("cleo", "3.2")], change.Removed);
+        Assert.False(_presence.Depart(Departure("c", 1, P("3.2", "cleo"))).CountsChanged);
+    }
+
+    [Fact]
+    public void A_counting_channel_forgets_a_gateway_that_reports_none_and_its_departure_changes_nothing()
+    {
+        var counting = new ChannelRoster(presence: false, inProcess: _ => null);
+        counting.Apply(new ChannelReport("a", null!, 1, 1, 3), -1);
+        counting.Apply(new ChannelReport("c", null!, 1, 1, 2), -1);
+        counting.Apply(new ChannelReport("c", null!, 1, 2, 0), -1);
+
+        Assert.Null(counting.Gateway("c"));
+        Assert.False(counting.Depart(Departure("c", 2)).CountsChanged);
+        Assert.Equal(3, counting.SubscriptionCount);
+        Assert.Equal(0, counting.Members.Count);
+        Assert.Empty(counting.Members.Snapshot);
+    }
+
+    [Fact]
     public void Counting_channels_depart_by_count()
     {
         var counting = new ChannelRoster(presence: false, inProcess: _ => null);
