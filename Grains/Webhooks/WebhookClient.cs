@@ -11,11 +11,20 @@ namespace SoketiOrleans.Grains.Webhooks;
 /// </summary>
 public sealed class WebhookClient(WebhookOptions options) : IDisposable
 {
+    /// <summary>
+    /// How long an idle connection to a receiver is kept for the next POST. Below the keep-alive of
+    /// common receivers (Node's and Apache's 5 s, .NET's HttpListener's 15 s): a receiver closes an
+    /// idle connection when its own limit is reached, and a POST sent on it at that moment is read,
+    /// then cut off unanswered, and so delivered twice (HttpClient's resend, or the retry here).
+    /// </summary>
+    public static readonly TimeSpan IdleConnectionLimit = TimeSpan.FromSeconds(4);
+
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         // A redirected POST would turn into a GET: a redirect is an answer, not a delivery.
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        PooledConnectionIdleTimeout = IdleConnectionLimit,
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,
