@@ -23,8 +23,6 @@ namespace SoketiOrleans.Grains.Channels;
 public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways gateways, ICachedEvents cachedEvents, ILogger<ChannelGrain> logger)
     : Grain, IChannelGrain
 {
-    private static readonly TimeSpan GoneGatewayCheck = TimeSpan.FromSeconds(10);
-
     private ChannelRoster _roster = null!;
     private CoalescedCall _index = null!;
     private string _key = "";
@@ -247,7 +245,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
     {
         if (_goneGatewayCheck is null && gateways.CanBeGone(gatewayId))
         {
-            _goneGatewayCheck = this.RegisterGrainTimer(DropGoneGateways, new GrainTimerCreationOptions(GoneGatewayCheck, GoneGatewayCheck) { Interleave = true });
+            _goneGatewayCheck = this.RegisterGrainTimer(DropGoneGateways, LiveGateways.GoneCheck);
         }
     }
 

@@ -83,6 +83,12 @@ public sealed class LiveGateways
         IsLocal(gatewayId) && _membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(_localSilo));
 
     /// <summary>
+    /// A grain's check for gateways it holds state of that are <see cref="IsGone"/>, in case their
+    /// ledger could not say so: every 10 s, interleaved with the grain's calls.
+    /// </summary>
+    public static readonly GrainTimerCreationOptions GoneCheck = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)) { Interleave = true };
+
+    /// <summary>
     /// Whether <see cref="IsGone"/> can ever be true for the gateway: a co-hosted gateway of another
     /// silo. One of this silo dies with whatever keeps track of it here.
     /// </summary>

@@ -12,8 +12,6 @@ namespace SoketiOrleans.Grains.Quotas;
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class ConnectionQuotaGrain(LiveGateways gateways) : Grain, IConnectionQuotaGrain
 {
-    private static readonly TimeSpan GoneGatewayCheck = TimeSpan.FromSeconds(10);
-
     private readonly ConnectionCounts _counts = new();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -24,7 +22,7 @@ public sealed class ConnectionQuotaGrain(LiveGateways gateways) : Grain, IConnec
         }
 
         KeepAlive();
-        this.RegisterGrainTimer(DropGoneGateways, new GrainTimerCreationOptions(GoneGatewayCheck, GoneGatewayCheck) { Interleave = true });
+        this.RegisterGrainTimer(DropGoneGateways, LiveGateways.GoneCheck);
     }
 
     public Task<int> Admit(ConnectionReport report, int joining, int limit)

@@ -21,7 +21,6 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
     // soketi's code and message for connections the app terminates; 4009 keeps pusher-js from reconnecting.
     private const int TerminatedCode = 4009;
     private const string TerminatedMessage = "You got disconnected by the app.";
-    private static readonly TimeSpan GoneGatewayCheck = TimeSpan.FromSeconds(10);
 
     // 200 ms doubling: the last attempt is about 25 s after the first, past any failover.
     private const int NoticeAttempts = 8;
@@ -36,6 +35,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
     // Starts from the clock, so a re-activated grain never reuses a version its watchers have seen.
     private long _version = DateTime.UtcNow.Ticks;
     private Task _registering = Task.CompletedTask;
+    private IGrainTimer? _goneGatewayCheck;
     private string _appId = "";
     private string _userId = "";
 
@@ -54,6 +54,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
             {
                 _gateways[report.GatewayId] = report;
                 _heard.Add(report.GatewayId);
+                WatchIfElsewhere(report.GatewayId);
             }
 
             _watchers.UnionWith(state.Watchers);
@@ -64,7 +65,6 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
         // The sockets already know what they were told: the watched users' answers announce only what changed since.
         Watch(Watchlist(), told);
         KeepAliveWhileNeeded();
-        this.RegisterGrainTimer(DropGoneGateways, new GrainTimerCreationOptions(GoneGatewayCheck, GoneGatewayCheck) { Interleave = true });
     }
 
     public async Task Report(UserReport report)
@@ -75,6 +75,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
         }
 
         _heard.Add(report.GatewayId);
+        WatchIfElsewhere(report.GatewayId);
         var known = previous?.Sockets.Select(s => s.SocketId).ToHashSet(StringComparer.Ordinal) ?? [];
         var welcome = report.Sockets.Where(s => s.SigninSuccess is not null && !known.Contains(s.SocketId)).ToArray();
         var kept = report with { Sockets = report.Sockets.Select(s => s with { SigninSuccess = null }).ToArray() };
@@ -167,6 +168,18 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
         }
 
         KeepAliveWhileNeeded();
+    }
+
+    /// <summary>
+    /// Starts checking for gone gateways once a gateway of another silo has sockets of the user. Only
+    /// those can be found gone, so a single process keeps no timer per signed-in user.
+    /// </summary>
+    private void WatchIfElsewhere(string gatewayId)
+    {
+        if (_goneGatewayCheck is null && gateways.CanBeGone(gatewayId))
+        {
+            _goneGatewayCheck = this.RegisterGrainTimer(DropGoneGateways, LiveGateways.GoneCheck);
+        }
     }
 
     private Task DropGoneGateways(CancellationToken cancellationToken)
