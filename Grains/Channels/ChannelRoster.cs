@@ -74,7 +74,7 @@ internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver
             return Remove(share);
         }
 
-        if (!(_left ??= new HashSet<string>(StringComparer.Ordinal)).Add(departure.GatewayId))
+        if (!MarkLeft(departure.GatewayId))
         {
             return RosterChange.None(SubscriptionCount);
         }
@@ -98,8 +98,11 @@ internal sealed class ChannelRoster(bool presence, Func<string, IGatewayObserver
     private void Forget(string gatewayId)
     {
         _gateways.Remove(gatewayId);
-        (_left ??= new HashSet<string>(StringComparer.Ordinal)).Add(gatewayId);
+        MarkLeft(gatewayId);
     }
+
+    /// <returns>false when the gateway was already known to have left.</returns>
+    private bool MarkLeft(string gatewayId) => (_left ??= new HashSet<string>(StringComparer.Ordinal)).Add(gatewayId);
 
     /// <summary>Replaces the gateway's sockets with <paramref name="sockets"/> (presence) or its count with <paramref name="socketCount"/>.</summary>
     /// <param name="keptSockets">The gateway's admitted presence sockets afterwards.</param>
