@@ -12,12 +12,13 @@ namespace SoketiOrleans.Grains.Webhooks;
 public sealed class WebhookClient(WebhookOptions options) : IDisposable
 {
     /// <summary>
-    /// How long an idle connection to a receiver is kept for the next POST. Below the keep-alive of
-    /// common receivers (Node's and Apache's 5 s, .NET's HttpListener's 15 s): a receiver closes an
-    /// idle connection when its own limit is reached, and a POST sent on it at that moment is read,
-    /// then cut off unanswered, and so delivered twice (HttpClient's resend, or the retry here).
+    /// How long an idle connection to a receiver is kept for the next POST. A receiver closes an
+    /// idle connection when its own keep-alive limit is reached, and a POST sent on it at that moment
+    /// is read, then cut off unanswered, and so delivered twice (HttpClient's resend, or the retry
+    /// here). .NET's pool drops idle connections once a second, so one may be reused for up to about
+    /// 3 s: below the 5 s of Node's and Apache's servers (.NET's HttpListener: 15 s).
     /// </summary>
-    public static readonly TimeSpan IdleConnectionLimit = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan IdleConnectionLimit = TimeSpan.FromSeconds(2);
 
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
