@@ -76,7 +76,7 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
             // pending operation, not two.
             while (_remaining == 0)
             {
-                var read = await _input.ReadAsync(cancellationToken);
+                var read = await _input.ReadAsync(ReadToken(cancellationToken));
                 var received = Received(read);
                 var outcome = FrameHeader.TryRead(received, out var header);
                 if (outcome == FrameHeader.Outcome.Invalid || (outcome == FrameHeader.Outcome.Read && !FollowsMessage(header)))
@@ -120,7 +120,7 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
                 return new ValueWebSocketReceiveResult(0, _messageType, endOfMessage: false);
             }
 
-            var payload = Received(await _input.ReadAsync(cancellationToken));
+            var payload = Received(await _input.ReadAsync(ReadToken(cancellationToken)));
             if (payload.IsEmpty)
             {
                 _input.AdvanceTo(payload.End);
@@ -156,6 +156,14 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
             throw e as WebSocketException ?? new WebSocketException(WebSocketError.ConnectionClosedPrematurely, e);
         }
     }
+
+    /// <summary>
+    /// The connection's own closed token is not registered for every read (a registration each
+    /// message, and one held by every idle socket): the transport completes the input, which ends the
+    /// read, before it signals that token.
+    /// </summary>
+    private CancellationToken ReadToken(CancellationToken cancellationToken) =>
+        cancellationToken == connection.ConnectionClosed ? CancellationToken.None : cancellationToken;
 
     /// <summary>The bytes a read brought, unless an abort cut the read short.</summary>
     private static ReadOnlySequence<byte> Received(ReadResult read) =>
