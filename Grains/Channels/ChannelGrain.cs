@@ -21,7 +21,7 @@ namespace SoketiOrleans.Grains.Channels;
 [Reentrant]
 [CollectionAgeLimit(Minutes = 2)]
 public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways gateways, ICachedEvents cachedEvents, ILogger<ChannelGrain> logger)
-    : Grain, IChannelGrain
+    : Grain, IChannelGrain, IDropsGoneGateways
 {
     private ChannelRoster _roster = null!;
     private CoalescedCall _index = null!;
@@ -43,7 +43,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         foreach (var report in await gateways.Ask(link => link.Channel(_key), gateway => gateway.Channel(_key)))
         {
             _roster.Restore(report);
-            WatchIfElsewhere(report.GatewayId);
+            _goneGatewayCheck = gateways.WatchIfElsewhere(this, _goneGatewayCheck, report.GatewayId);
         }
 
         if (CacheChannels.IsCache(_channel) && await cachedEvents.Load(_key) is { } kept)
@@ -68,7 +68,7 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
                 share.EndLease(_key);
             }
 
-            WatchIfElsewhere(report.GatewayId);
+            _goneGatewayCheck = gateways.WatchIfElsewhere(this, _goneGatewayCheck, report.GatewayId);
         }
 
         var change = _roster.Apply(report, maxMembers);
@@ -236,21 +236,8 @@ public sealed partial class ChannelGrain(IWebhookEvents webhooks, LiveGateways g
         }
     }
 
-    /// <summary>
-    /// Starts checking for gone gateways once a gateway of another silo has sockets here. Only those
-    /// can be found gone, so a single process keeps no timer per channel (a timer-queue entry and
-    /// about a dozen objects each, and a grain turn every 10 s).
-    /// </summary>
-    private void WatchIfElsewhere(string gatewayId)
-    {
-        if (_goneGatewayCheck is null && gateways.CanBeGone(gatewayId))
-        {
-            _goneGatewayCheck = this.RegisterGrainTimer(DropGoneGateways, LiveGateways.GoneCheck);
-        }
-    }
-
     /// <summary>A gateway whose silo the membership declared dead leaves, in case its ledger could not say so.</summary>
-    private Task DropGoneGateways(CancellationToken cancellationToken)
+    Task IDropsGoneGateways.DropGoneGateways(CancellationToken cancellationToken)
     {
         var gone = _roster.Gateways.Where(g => gateways.IsGone(g.GatewayId)).ToArray();
         return Task.WhenAll(gone.Select(share => Announce(_roster.Remove(share), share.GatewayId)));

@@ -96,6 +96,15 @@ public sealed class LiveGateways
         GatewayIds.SiloOf(gatewayId) is { } silo && !silo.Equals(_localSilo);
 
     /// <summary>
+    /// The grain's <see cref="GoneCheck"/>, started once a gateway that <see cref="CanBeGone"/> holds
+    /// state there: <paramref name="check"/> when it runs already, null while none could be found gone,
+    /// so a single process keeps no timer per grain.
+    /// </summary>
+    internal IGrainTimer? WatchIfElsewhere<TGrain>(TGrain grain, IGrainTimer? check, string gatewayId)
+        where TGrain : IGrainBase, IDropsGoneGateways =>
+        check ?? (CanBeGone(gatewayId) ? grain.RegisterGrainTimer(static (g, token) => g.DropGoneGateways(token), grain, GoneCheck) : null);
+
+    /// <summary>
     /// Whether the gateway is known to be gone: a co-hosted gateway whose silo the membership
     /// declared dead. Only <c>Dead</c> counts: a silo that just joined may not be known here yet.
     /// </summary>

@@ -16,7 +16,7 @@ namespace SoketiOrleans.Grains.Users;
 /// sockets and watchers before it serves.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> logger) : Grain, IUserGrain
+public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> logger) : Grain, IUserGrain, IDropsGoneGateways
 {
     // soketi's code and message for connections the app terminates; 4009 keeps pusher-js from reconnecting.
     private const int TerminatedCode = 4009;
@@ -54,7 +54,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
             {
                 _gateways[report.GatewayId] = report;
                 _heard.Add(report.GatewayId);
-                WatchIfElsewhere(report.GatewayId);
+                _goneGatewayCheck = gateways.WatchIfElsewhere(this, _goneGatewayCheck, report.GatewayId);
             }
 
             _watchers.UnionWith(state.Watchers);
@@ -75,7 +75,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
         }
 
         _heard.Add(report.GatewayId);
-        WatchIfElsewhere(report.GatewayId);
+        _goneGatewayCheck = gateways.WatchIfElsewhere(this, _goneGatewayCheck, report.GatewayId);
         var known = previous?.Sockets.Select(s => s.SocketId).ToHashSet(StringComparer.Ordinal) ?? [];
         var welcome = report.Sockets.Where(s => s.SigninSuccess is not null && !known.Contains(s.SocketId)).ToArray();
         var kept = report with { Sockets = report.Sockets.Select(s => s with { SigninSuccess = null }).ToArray() };
@@ -170,19 +170,7 @@ public sealed partial class UserGrain(LiveGateways gateways, ILogger<UserGrain> 
         KeepAliveWhileNeeded();
     }
 
-    /// <summary>
-    /// Starts checking for gone gateways once a gateway of another silo has sockets of the user. Only
-    /// those can be found gone, so a single process keeps no timer per signed-in user.
-    /// </summary>
-    private void WatchIfElsewhere(string gatewayId)
-    {
-        if (_goneGatewayCheck is null && gateways.CanBeGone(gatewayId))
-        {
-            _goneGatewayCheck = this.RegisterGrainTimer(DropGoneGateways, LiveGateways.GoneCheck);
-        }
-    }
-
-    private Task DropGoneGateways(CancellationToken cancellationToken)
+    Task IDropsGoneGateways.DropGoneGateways(CancellationToken cancellationToken)
     {
         foreach (var gatewayId in _gateways.Keys.Where(gateways.IsGone).ToArray())
         {
