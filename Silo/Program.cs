@@ -9,6 +9,7 @@ using SoketiOrleans.Silo.Configuration;
 using SoketiOrleans.Silo.Metrics;
 using SoketiOrleans.Silo.Redis;
 using SoketiOrleans.Silo.Tls;
+using SoketiOrleans.Silo.Transport;
 
 SoketiOptions options;
 try
@@ -96,6 +97,11 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
     // The drain (its delay, then sockets told to go over the grace period), then the webhook queue's own grace period.
     builder.Services.Configure<HostOptions>(host =>
         host.ShutdownTimeout = options.ShutdownDrainDelay + options.ShutdownGracePeriod * 2 + TimeSpan.FromSeconds(5));
+    if (options.EventLoops)
+    {
+        builder.Services.AddSingleton<IConnectionListenerFactory, LoopTransport>();
+    }
+
     builder.Services.AddSingleton<ConnectionGuard>();
     builder.Services.AddSingleton(_ => new MetricsRegistry(options));
     builder.Services.AddSingleton(sp => sp.GetRequiredService<MetricsRegistry>().Gateway);

@@ -197,7 +197,7 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
             _writing = true;
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        EventLoopThread.Queue(this);
         return true;
     }
 

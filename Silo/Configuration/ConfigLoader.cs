@@ -190,6 +190,7 @@ public static partial class ConfigLoader
             ShutdownGracePeriod = gracePeriod,
             ShutdownDrainDelay = drainDelay,
             JsonLogs = r.OneOf("logFormat", "text", ["text", "json"], []) == "json",
+            EventLoops = r.OneOf("transport", "loop", ["loop", "sockets"], []) == "loop",
             Metrics = Metrics(r),
             Gateway = new GatewayOptions(
                 PathPrefix(r.String("pathPrefix")),

@@ -146,6 +146,7 @@ internal static class EnvironmentVariables
         ["CLUSTER_SECRET"] = "cluster.secret",
         ["SHUTDOWN_DRAIN_DELAY"] = "shutdownDrainDelay",
         ["LOG_FORMAT"] = "logFormat",
+        ["TRANSPORT"] = "transport",
     };
 
     /// <summary>

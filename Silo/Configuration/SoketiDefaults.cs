@@ -15,6 +15,7 @@ internal static class SoketiDefaults
       "shutdownGracePeriod": 3000,
       "shutdownDrainDelay": 0,
       "logFormat": "text",
+      "transport": "loop",
       "userAuthenticationTimeout": 30000,
       "adapter": { "driver": "local" },
       "cluster": {

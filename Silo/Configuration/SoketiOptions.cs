@@ -33,6 +33,9 @@ public sealed record SoketiOptions
     /// <summary>Log lines as JSON objects instead of text.</summary>
     public bool JsonLogs { get; init; }
 
+    /// <summary>Connections are served by the server's event loops (Linux x86-64), not Kestrel's socket transport.</summary>
+    public bool EventLoops { get; init; }
+
     public MetricsOptions Metrics { get; init; } = MetricsOptions.Defaults;
 
     public required GatewayOptions Gateway { get; init; }

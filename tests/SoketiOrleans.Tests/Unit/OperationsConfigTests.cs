@@ -3,7 +3,7 @@ using SoketiOrleans.Silo.Configuration;
 
 namespace SoketiOrleans.Tests.Unit;
 
-/// <summary>The operations keys: metrics, the drain, accept-traffic's threshold, the log format.</summary>
+/// <summary>The operations keys: metrics, the drain, accept-traffic's threshold, the log format, the transport.</summary>
 public sealed class OperationsConfigTests
 {
     private static SoketiOptions Load(Dictionary<string, string> env) => ConfigLoader.Load([], env);
@@ -20,6 +20,7 @@ public sealed class OperationsConfigTests
         Assert.Equal(new DrainOptions(TimeSpan.Zero, TimeSpan.FromSeconds(3)), options.Gateway.Drain);
         Assert.Equal(85, options.Gateway.AcceptTrafficMemoryThreshold);
         Assert.False(options.JsonLogs);
+        Assert.True(options.EventLoops);
         Assert.Empty(options.Warnings);
     }
 
@@ -37,12 +38,14 @@ public sealed class OperationsConfigTests
             ["SOKETI_SHUTDOWN_DRAIN_DELAY"] = "5000",
             ["SOKETI_HTTP_ACCEPT_TRAFFIC_MEMORY_THRESHOLD"] = "70.5",
             ["SOKETI_LOG_FORMAT"] = "json",
+            ["SOKETI_TRANSPORT"] = "sockets",
         });
 
         Assert.Equal(new MetricsOptions(true, "127.0.0.1", 9700, "realtime_"), options.Metrics);
         Assert.Equal(new DrainOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)), options.Gateway.Drain);
         Assert.Equal(70.5, options.Gateway.AcceptTrafficMemoryThreshold);
         Assert.True(options.JsonLogs);
+        Assert.False(options.EventLoops);
         Assert.Empty(options.Warnings);
     }
 
@@ -53,6 +56,7 @@ public sealed class OperationsConfigTests
             [
                 "shutdownDrainDelay (SOKETI_SHUTDOWN_DRAIN_DELAY) must be an integer of at least 0; got -1",
                 "logFormat (SOKETI_LOG_FORMAT): \"xml\" is not a known value; allowed: text, json",
+                "transport (SOKETI_TRANSPORT): \"epoll\" is not a known value; allowed: loop, sockets",
                 "metrics.driver (SOKETI_METRICS_DRIVER): \"statsd\" is not a known value; allowed: prometheus",
                 "metrics.prometheus.prefix (SOKETI_METRICS_PROMETHEUS_PREFIX): \"9-bad\" cannot start a Prometheus metric name; allowed: letters, digits, _ and :, not starting with a digit",
                 "metrics.host (SOKETI_METRICS_HOST): \"metrics.local\" is not an IP address; allowed: an IPv4/IPv6 address or localhost",
@@ -68,6 +72,7 @@ public sealed class OperationsConfigTests
                 ["SOKETI_SHUTDOWN_DRAIN_DELAY"] = "-1",
                 ["SOKETI_HTTP_ACCEPT_TRAFFIC_MEMORY_THRESHOLD"] = "0",
                 ["SOKETI_LOG_FORMAT"] = "xml",
+                ["SOKETI_TRANSPORT"] = "epoll",
             }));
     }
 }

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Runtime.InteropServices;
+using SoketiOrleans.Gateway.Sockets;
+
+namespace SoketiOrleans.Silo.Transport;
+
+/// <summary>
+/// One thread that waits on a level-triggered epoll set for its connections, as soketi's uWS loop
+/// does. A readable connection is read once, on this thread, and what reads it (the upgrade, the
+/// WebSocket session, HTTP) runs here too, so a message costs one <c>recv</c> and no hand-over
+/// between threads. Writes made on this thread are sent when the round of events is done, each
+/// connection's in one <c>send</c> (uWS's cork); writes from other threads are handed over and sent
+/// in the next round.
+/// </summary>
+/// <remarks>
+/// As a <see cref="PipeScheduler"/> it is where the connections' send loops and read resumptions run:
+/// scheduled from this thread, at the end of the round; from another, in the next one.
+/// </remarks>
+internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
+{
+    private const int MaxEvents = 256;
+
+    /// <summary>Work handed over from other threads that one round runs at most, so the loop still reads.</summary>
+    private const int MaxPostedPerRound = 4096;
+
+    [ThreadStatic]
+    private static EventLoop? t_current;
+
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly Thread _thread;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<(Action<object?> Action, object? State)> _posted = new();
+    private List<(Action<object?> Action, object? State)> _due = [];
+    private List<(Action<object?> Action, object? State)> _running = [];
+    private readonly List<GCHandle> _released = [];
+    private List<IThreadPoolWorkItem> _later = [];
+    private List<IThreadPoolWorkItem> _laterNow = [];
+    private const int IdleSpins = 32;
+    private int _idleRounds;
+    private int _sleeping;
+    private int _woken;
+    private volatile bool _stopping;
+
+    public EventLoop(int index, ILogger logger)
+    {
+        _logger = logger;
+        _epoll = Linux.epoll_create1(Linux.CloseOnExec);
+        _wake = Linux.eventfd(0, Linux.CloseOnExec | Linux.NonBlocking);
+        if (_epoll < 0 || _wake < 0)
+        {
+            throw new IOException($"The event loop could not be made (errno {Marshal.GetLastPInvokeError()})");
+        }
+
+        Control(Linux.EpollCtlAdd, _wake, Linux.EpollIn, 0);
+        // Kestrel's socket transport's limits: 1 MB read ahead of the application, 64 KB queued to send.
+        InputOptions = new PipeOptions(readerScheduler: Inline, writerScheduler: this,
+            pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false);
+        OutputOptions = new PipeOptions(readerScheduler: this, writerScheduler: ThreadPool,
+            pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"event loop {index}" };
+        _thread.Start();
+    }
+
+    /// <summary>A connection's input: the application's reads run where the loop's writes complete them.</summary>
+    public PipeOptions InputOptions { get; }
+
+    /// <summary>A connection's output: its send loop runs here; an application held back by a full buffer resumes on the thread pool.</summary>
+    public PipeOptions OutputOptions { get; }
+
+    public override void Schedule(Action<object?> action, object? state)
+    {
+        if (t_current == this)
+        {
+            _due.Add((action, state));
+            return;
+        }
+
+        _posted.Enqueue((action, state));
+        // Enqueue is a full fence, as is the loop's store to _sleeping before it looks at the queue:
+        // either the loop sees this item or this sees the loop asleep.
+        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _woken, 1) == 0)
+        {
+            ulong one = 1;
+            Linux.write(_wake, &one, sizeof(ulong));
+        }
+    }
+
+    /// <summary>Watches a socket for the given events; its events are given to <paramref name="connection"/>.</summary>
+    public void Add(int fd, int events, GCHandle connection) => Control(Linux.EpollCtlAdd, fd, events, GCHandle.ToIntPtr(connection));
+
+    public void Change(int fd, int events, GCHandle connection) => Control(Linux.EpollCtlMod, fd, events, GCHandle.ToIntPtr(connection));
+
+    /// <summary>Stops watching a socket (before it is closed); the handle is freed after the round, whose events may still name it.</summary>
+    public void Remove(int fd, GCHandle connection)
+    {
+        Control(Linux.EpollCtlDel, fd, 0, 0);
+        _released.Add(connection);
+    }
+
+    private void Control(int op, int fd, int events, nint data)
+    {
+        var change = new Linux.EpollEvent { Events = (uint)events, Data = data };
+        if (Linux.epoll_ctl(_epoll, op, fd, &change) != 0)
+        {
+            throw new IOException($"epoll_ctl({op}) failed for socket {fd} (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    private void Run()
+    {
+        t_current = this;
+        EventLoopThread.Enter(work => _later.Add(work));
+        var events = stackalloc Linux.EpollEvent[MaxEvents];
+        while (!_stopping)
+        {
+            var idle = _posted.IsEmpty && _due.Count == 0 && _later.Count == 0;
+            int count;
+            if (idle && _idleRounds < IdleSpins)
+            {
+                count = Linux.epoll_wait(_epoll, events, MaxEvents, 0);
+                if (count == 0 && _posted.IsEmpty)
+                {
+                    _idleRounds++;
+                    Thread.Yield();
+                    continue;
+                }
+            }
+            else
+            {
+                Interlocked.Exchange(ref _sleeping, 1);
+                count = Linux.epoll_wait(_epoll, events, MaxEvents, idle && _posted.IsEmpty ? -1 : 0);
+                Volatile.Write(ref _sleeping, 0);
+            }
+
+            _idleRounds = 0;
+            (_later, _laterNow) = (_laterNow, _later);
+            for (var i = 0; i < count; i++)
+            {
+                if (events[i].Data == 0)
+                {
+                    ulong value;
+                    Linux.read(_wake, &value, sizeof(ulong));
+                    Volatile.Write(ref _woken, 0);
+                    continue;
+                }
+
+                if (GCHandle.FromIntPtr(events[i].Data).Target is LoopConnection connection)
+                {
+                    try
+                    {
+                        connection.OnReady((int)events[i].Events);
+                    }
+                    catch (Exception e)
+                    {
+                        LogFailed(_logger, e);
+                    }
+                }
+            }
+
+            RunPosted();
+            foreach (var work in _laterNow)
+            {
+                try
+                {
+                    work.Execute();
+                }
+                catch (Exception e)
+                {
+                    LogFailed(_logger, e);
+                }
+            }
+
+            _laterNow.Clear();
+            RunDue();
+            foreach (var handle in _released)
+            {
+                handle.Free();
+            }
+
+            _released.Clear();
+        }
+    }
+
+    private void RunPosted()
+    {
+        for (var i = 0; i < MaxPostedPerRound && _posted.TryDequeue(out var item); i++)
+        {
+            Invoke(item.Action, item.State);
+        }
+    }
+
+    /// <summary>What this round scheduled (sends, mostly), until nothing more is scheduled.</summary>
+    private void RunDue()
+    {
+        while (_due.Count > 0)
+        {
+            (_due, _running) = (_running, _due);
+            foreach (var item in _running)
+            {
+                Invoke(item.Action, item.State);
+            }
+
+            _running.Clear();
+        }
+    }
+
+    /// <summary>Nothing thrown by one connection's work stops the loop that serves the others.</summary>
+    private void Invoke(Action<object?> action, object? state)
+    {
+        try
+        {
+            action(state);
+        }
+        catch (Exception e)
+        {
+            LogFailed(_logger, e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        ulong one = 1;
+        Linux.write(_wake, &one, sizeof(ulong));
+        _thread.Join(TimeSpan.FromSeconds(5));
+        Linux.close(_wake);
+        Linux.close(_epoll);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Work on an event loop failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace SoketiOrleans.Silo.Transport;
+
+/// <summary>The Linux calls the event loops make: epoll, an eventfd to wake a loop, and a socket's recv and send.</summary>
+internal static unsafe partial class Linux
+{
+    public const int EpollIn = 0x001;
+    public const int EpollOut = 0x004;
+    public const int EpollErr = 0x008;
+    public const int EpollHup = 0x010;
+
+    public const int EpollCtlAdd = 1;
+    public const int EpollCtlDel = 2;
+    public const int EpollCtlMod = 3;
+
+    public const int CloseOnExec = 0x80000;
+    public const int NonBlocking = 0x800;
+
+    /// <summary>No SIGPIPE for a send to a peer that is gone (the runtime ignores it too; this makes it explicit).</summary>
+    public const int NoSignal = 0x4000;
+
+    public const int Interrupted = 4;
+    public const int WouldBlock = 11;
+    public const int ConnectionReset = 104;
+    public const int BrokenPipe = 32;
+
+    /// <summary>Whether this process can use these calls: the event layout below is x86-64's.</summary>
+    public static bool Available => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
+    /// <summary>x86-64's <c>struct epoll_event</c>, which is packed: 12 bytes.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    public struct EpollEvent
+    {
+        public uint Events;
+        public nint Data;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int epoll_create1(int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int epoll_ctl(int epfd, int op, int fd, EpollEvent* ev);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int epoll_wait(int epfd, EpollEvent* events, int maxEvents, int timeout);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int eventfd(uint initial, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint read(int fd, void* buffer, nint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint write(int fd, void* buffer, nint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint recv(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint send(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close(int fd);
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+
+namespace SoketiOrleans.Silo.Transport;
+
+/// <summary>
+/// Kestrel's transport for TCP ports on Linux x86-64: one <see cref="EventLoop"/> per core (at most
+/// 16, as Kestrel's I/O queues), connections given to them in turn. Other endpoints, and other
+/// systems, keep Kestrel's socket transport.
+/// </summary>
+internal sealed class LoopTransport(ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector, IDisposable
+{
+    private readonly Lock _starting = new();
+    private EventLoop[]? _loops;
+    private uint _next;
+
+    public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint && Linux.Available;
+
+    public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        var loops = Loops();
+        return ValueTask.FromResult<IConnectionListener>(new LoopListener((IPEndPoint)endpoint,
+            () => loops[(int)(Interlocked.Increment(ref _next) % (uint)loops.Length)]));
+    }
+
+    private EventLoop[] Loops()
+    {
+        lock (_starting)
+        {
+            var logger = loggers.CreateLogger<EventLoop>();
+            return _loops ??= Enumerable.Range(0, Math.Min(Environment.ProcessorCount, 16)).Select(i => new EventLoop(i, logger)).ToArray();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var loop in _loops ?? [])
+        {
+            loop.Dispose();
+        }
+    }
+}
