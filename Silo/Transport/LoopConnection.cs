@@ -273,6 +273,12 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe
     /// <returns>How many bytes the socket took: 0 when its buffer is full.</returns>
     private unsafe long SendSome(in System.Buffers.ReadOnlySequence<byte> buffer)
     {
+        if (_socketClosed)
+        {
+            // Its number may already be another connection's.
+            throw new ConnectionAbortedException("The connection was closed before this send.", _shutdownReason!);
+        }
+
         long total = 0;
         foreach (var segment in buffer)
         {
