@@ -25,8 +25,21 @@ internal static unsafe partial class Linux
     public const int ConnectionReset = 104;
     public const int BrokenPipe = 32;
 
-    /// <summary>Whether this process can use these calls: the event layout below is x86-64's.</summary>
-    public static bool Available => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+    /// <summary>Whether this process can use these calls: the event layout below is x86-64's, and a C library other than glibc may not be found by this name.</summary>
+    public static bool Available { get; } = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Callable();
+
+    private static bool Callable()
+    {
+        try
+        {
+            var epoll = epoll_create1(CloseOnExec);
+            return epoll >= 0 && close(epoll) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>x86-64's <c>struct epoll_event</c>, which is packed: 12 bytes.</summary>
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
