@@ -90,16 +90,16 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
         }
     }
 
-    /// <summary>Watches a socket for the given events; its events are given to <paramref name="connection"/>.</summary>
-    public void Add(int fd, int events, GCHandle connection) => Control(Linux.EpollCtlAdd, fd, events, GCHandle.ToIntPtr(connection));
+    /// <summary>Watches a socket for the given events; its events are given to <paramref name="watched"/>, a handle of an <see cref="IWatched"/>.</summary>
+    public void Add(int fd, int events, GCHandle watched) => Control(Linux.EpollCtlAdd, fd, events, GCHandle.ToIntPtr(watched));
 
-    public void Change(int fd, int events, GCHandle connection) => Control(Linux.EpollCtlMod, fd, events, GCHandle.ToIntPtr(connection));
+    public void Change(int fd, int events, GCHandle watched) => Control(Linux.EpollCtlMod, fd, events, GCHandle.ToIntPtr(watched));
 
     /// <summary>Stops watching a socket (before it is closed); the handle is freed after the round, whose events may still name it.</summary>
-    public void Remove(int fd, GCHandle connection)
+    public void Remove(int fd, GCHandle watched)
     {
         Control(Linux.EpollCtlDel, fd, 0, 0);
-        _released.Add(connection);
+        _released.Add(watched);
     }
 
     private void Control(int op, int fd, int events, nint data)
@@ -177,11 +177,11 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
                 Linux.read(_wake, &value, sizeof(ulong));
                 Volatile.Write(ref _woken, 0);
             }
-            else if (GCHandle.FromIntPtr(events[i].Data).Target is LoopConnection connection)
+            else if (GCHandle.FromIntPtr(events[i].Data).Target is IWatched watched)
             {
                 try
                 {
-                    connection.OnReady((int)events[i].Events);
+                    watched.OnReady((int)events[i].Events);
                 }
                 catch (Exception e)
                 {

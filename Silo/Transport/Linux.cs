@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Net;
 using System.Runtime.InteropServices;
 
 namespace SoketiOrleans.Silo.Transport;
@@ -20,7 +22,10 @@ internal static unsafe partial class Linux
     /// <summary>No SIGPIPE for a send to a peer that is gone (the runtime ignores it too; this makes it explicit).</summary>
     public const int NoSignal = 0x4000;
 
+    public const int ShutdownBoth = 2;
+
     public const int Interrupted = 4;
+    public const int ConnectionAborted = 103;
     public const int WouldBlock = 11;
     public const int ConnectionReset = 104;
     public const int BrokenPipe = 32;
@@ -75,4 +80,66 @@ internal static unsafe partial class Linux
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int shutdown(int fd, int how);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int accept4(int fd, byte* address, int* length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getsockname(int fd, byte* address, int* length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int setsockopt(int fd, int level, int name, int* value, int length);
+
+    /// <summary>The next waiting connection, non-blocking, with Nagle off (as Kestrel's sockets); -1 when none is left (or the errno says why not).</summary>
+    public static int Accept(int listener, out EndPoint? remote)
+    {
+        const int TcpLevel = 6, NoDelay = 1;
+        var address = stackalloc byte[128];
+        int length;
+        int fd;
+        do
+        {
+            length = 128;
+            fd = accept4(listener, address, &length, NonBlocking | CloseOnExec);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() is Interrupted or ConnectionAborted);
+
+        remote = null;
+        if (fd >= 0)
+        {
+            var on = 1;
+            setsockopt(fd, TcpLevel, NoDelay, &on, sizeof(int));
+            remote = EndPointOf(new ReadOnlySpan<byte>(address, length));
+        }
+
+        return fd;
+    }
+
+    public static EndPoint? LocalEndPoint(int fd)
+    {
+        var address = stackalloc byte[128];
+        var length = 128;
+        return getsockname(fd, address, &length) == 0 ? EndPointOf(new ReadOnlySpan<byte>(address, length)) : null;
+    }
+
+    /// <summary>A <c>sockaddr_in</c> or <c>sockaddr_in6</c>.</summary>
+    private static IPEndPoint? EndPointOf(ReadOnlySpan<byte> address)
+    {
+        const int IPv4 = 2, IPv6 = 10;
+        if (address.Length < 8)
+        {
+            return null;
+        }
+
+        var port = BinaryPrimitives.ReadUInt16BigEndian(address[2..]);
+        return BinaryPrimitives.ReadUInt16LittleEndian(address) switch
+        {
+            IPv4 => new IPEndPoint(new IPAddress(address[4..8]), port),
+            IPv6 when address.Length >= 28 => new IPEndPoint(new IPAddress(address[8..24], BinaryPrimitives.ReadUInt32LittleEndian(address[24..])), port),
+            _ => null,
+        };
+    }
 }

@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,14 +13,13 @@ namespace SoketiOrleans.Silo.Transport;
 /// fires), a completed output is sent and then the socket shut down, and an abort cuts the socket
 /// and drops what was not sent.
 /// </summary>
-internal sealed class LoopConnection : ConnectionContext, IDuplexPipe
+internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched
 {
     /// <summary>Half a pipe segment: a read smaller than this takes a new segment rather than a sliver.</summary>
     private const int MinReadSize = 2048;
 
     private static long s_lastId;
 
-    private readonly Socket _socket;
     private readonly int _fd;
     private readonly EventLoop _loop;
     private readonly GCHandle _self;
@@ -47,19 +45,18 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe
     private string? _id;
     private IDictionary<object, object?>? _items;
     private IDuplexPipe _transport;
-    private EndPoint? _localEndPoint;
 
-    public LoopConnection(Socket socket, EventLoop loop)
+    /// <param name="fd">An accepted, non-blocking socket, which this connection closes.</param>
+    public LoopConnection(int fd, EndPoint? remote, EventLoop loop)
     {
-        _socket = socket;
+        _fd = fd;
         _loop = loop;
-        socket.NoDelay = true;
-        socket.Blocking = false;
-        _fd = (int)socket.SafeHandle.DangerousGetHandle();
         _input = new Pipe(loop.InputOptions);
         _output = new Pipe(loop.OutputOptions);
         _transport = this;
-        RemoteEndPoint = socket.RemoteEndPoint;
+        RemoteEndPoint = remote;
+        // Read now: later the number may be closed, or another connection's.
+        LocalEndPoint = Linux.LocalEndPoint(fd);
         ConnectionClosed = _closed.Token;
         _self = GCHandle.Alloc(this);
         _watching = Linux.EpollIn;
@@ -70,7 +67,7 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe
         catch (IOException)
         {
             _self.Free();
-            socket.Dispose();
+            Linux.close(fd);
             throw;
         }
 
@@ -98,12 +95,6 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe
         set => _transport = value;
     }
 
-    public override EndPoint? LocalEndPoint
-    {
-        get => _localEndPoint ??= _socketClosed ? null : _socket.LocalEndPoint;
-        set => _localEndPoint = value;
-    }
-
     PipeReader IDuplexPipe.Input => _input.Reader;
 
     PipeWriter IDuplexPipe.Output => _output.Writer;
@@ -123,7 +114,6 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe
         await _sending;
     }
 
-    /// <summary>On the loop: epoll reported the socket.</summary>
     public void OnReady(int events)
     {
         if (_socketClosed)
@@ -347,16 +337,9 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe
             _ => new ConnectionAbortedException(reason.Message, reason),
         };
         _loop.Remove(_fd, _self);
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // Already reset by the peer: closing is all there is left to do.
-        }
-
-        _socket.Dispose();
+        // As Kestrel's sockets, a FIN even for an abort; it fails harmlessly on a socket the peer reset.
+        Linux.shutdown(_fd, Linux.ShutdownBoth);
+        Linux.close(_fd);
         if (_readPaused)
         {
             // Its resumption then finds the input ended rather than waiting for a reader that may never come.
