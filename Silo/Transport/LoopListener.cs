@@ -92,18 +92,20 @@ internal sealed class LoopListener : IConnectionListener, IWatched
     private void Pause()
     {
         _loop.Change(_fd, 0, _self);
-        _ = Task.Delay(PauseAfterFailure).ContinueWith(static (_, state) =>
+        _ = ResumeAfterPause();
+    }
+
+    private async Task ResumeAfterPause()
+    {
+        await Task.Delay(PauseAfterFailure);
+        _loop.Schedule(static state =>
         {
             var listener = (LoopListener)state!;
-            listener._loop.Schedule(static state =>
+            if (Volatile.Read(ref listener._stopped) == 0)
             {
-                var listener = (LoopListener)state!;
-                if (Volatile.Read(ref listener._stopped) == 0)
-                {
-                    listener._loop.Change(listener._fd, Linux.EpollIn, listener._self);
-                }
-            }, listener);
-        }, this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                listener._loop.Change(listener._fd, Linux.EpollIn, listener._self);
+            }
+        }, this);
     }
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
