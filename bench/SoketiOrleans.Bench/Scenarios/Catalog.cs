@@ -5,10 +5,10 @@ public static class Catalog
     public static IReadOnlyList<Scenario> All { get; } =
     [
         new("connections", [Connections.Count, Connections.Concurrency], Connections.RunAsync),
-        new("fanout", [FanOut.Subscribers, Publishers.Count], FanOut.RunAsync),
-        new("channels", [Channels.Count, Publishers.Count], Channels.RunAsync),
+        new("fanout", [FanOut.Subscribers, Publishers.Count, Paced.Rate], FanOut.RunAsync),
+        new("channels", [Channels.Count, Publishers.Count, Paced.Rate], Channels.RunAsync),
         new("presence", [Presence.Clients, Presence.Channels], Presence.RunAsync),
-        new("client-events", [ClientEvents.Pairs], ClientEvents.RunAsync),
+        new("client-events", [ClientEvents.Pairs, Paced.Rate], ClientEvents.RunAsync),
     ];
 
     /// <summary>Robustness loads (docs/robustness.md): run by name, not part of <c>all</c>, as they measure recovery, not throughput.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using SoketiOrleans.Bench.Frames;
 
@@ -6,7 +5,7 @@ namespace SoketiOrleans.Bench.Scenarios;
 
 /// <summary>
 /// Many channels with one subscriber each, fed by full batches: the per-channel routing cost rather than
-/// the broadcast cost.
+/// the broadcast cost. A <c>--rate</c> is events a second, offered as batches at a fixed pace.
 /// </summary>
 public static class Channels
 {
@@ -24,13 +23,9 @@ public static class Channels
             context, Enumerable.Range(0, channels), _ => deliveries.OnFrame,
             (i, c) => c.SubscribeAsync(OutgoingFrames.Subscribe(ChannelName(i))));
 
-        long next = 0;
         var measuring = window.RunAsync();
-        await Publishers.RunAsync(sizes[Publishers.Count], window, () =>
-        {
-            var first = (Interlocked.Add(ref next, BatchSize) - BatchSize) % channels;
-            return context.Api.TriggerBatchAsync(Batch(first, channels, Stopwatch.GetTimestamp()));
-        });
+        await Publishers.RunAsync(sizes[Publishers.Count], (double)sizes[Paced.Rate] / BatchSize, window,
+            (n, timestamp) => context.Api.TriggerBatchAsync(Batch(n * BatchSize % channels, channels, timestamp)));
         var usage = await measuring;
         await Sockets.CloseAsync(sockets);
 

@@ -6,7 +6,8 @@ namespace SoketiOrleans.Bench.Scenarios;
 /// <summary>
 /// Pairs of sockets on a private channel playing ping-pong with client events: each receipt triggers the
 /// reply, so every pair always has exactly one event in flight. Each event carries its own sender's
-/// timestamp, so the latency is one-way in both directions.
+/// timestamp, so the latency is one-way in both directions. Given a <c>--rate</c> (messages a second), the
+/// pairs do not reply: the events are sent at that pace, pair after pair, each side in turn.
 /// </summary>
 public static class ClientEvents
 {
@@ -15,6 +16,7 @@ public static class ClientEvents
     public static async Task<Result> RunAsync(RunContext context, ScenarioSizes sizes)
     {
         var pairs = sizes[Pairs];
+        var rate = sizes[Paced.Rate];
         using var window = context.NewWindow();
         var deliveries = new Deliveries(window, context.Errors);
         // Socket 2p is side A of pair p, socket 2p + 1 side B.
@@ -28,7 +30,7 @@ public static class ClientEvents
             if (kind != FrameKind.Event)
                 return;
             deliveries.Received(frame);
-            if (!window.Stopping.IsCancellationRequested)
+            if (rate == 0 && !window.Stopping.IsCancellationRequested)
                 connection.Send(events[socket / 2].With(Stopwatch.GetTimestamp()));
         };
 
@@ -40,11 +42,23 @@ public static class ClientEvents
         });
 
         var measuring = window.RunAsync();
-        for (var p = 0; p < pairs; p++)
+        if (rate > 0)
         {
-            // A pair that lost a side was reported as an error already; it just does not play.
-            if (subscribed[2 * p] is { } a && subscribed[2 * p + 1] is not null)
-                a.Send(events[p].With(Stopwatch.GetTimestamp()));
+            await Paced.RunAsync(rate, window, n =>
+            {
+                var pair = (int)(n % pairs);
+                if (subscribed[2 * pair + (int)(n / pairs % 2)] is { } sender)
+                    sender.Send(events[pair].With(Stopwatch.GetTimestamp()));
+            });
+        }
+        else
+        {
+            for (var p = 0; p < pairs; p++)
+            {
+                // A pair that lost a side was reported as an error already; it just does not play.
+                if (subscribed[2 * p] is { } a && subscribed[2 * p + 1] is not null)
+                    a.Send(events[p].With(Stopwatch.GetTimestamp()));
+            }
         }
         var usage = await measuring;
         await Sockets.CloseAsync(sockets);
