@@ -203,6 +203,10 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
             {
                 LogFailed(_logger, e);
             }
+
+            // What the socket wrote goes out now, not after every other socket's writes: a publish to
+            // a thousand sockets reaches the first of them without waiting for the last one's frames.
+            RunDue();
         }
 
         _laterNow.Clear();
