@@ -22,6 +22,9 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The event loop serving the connection, when its transport has them.</summary>
+    internal IConnectionLoop? Loop { get; } = connection as IConnectionLoop;
+
     private readonly PipeReader _input = connection.Transport.Input;
     private readonly PipeWriter _output = connection.Transport.Output;
 

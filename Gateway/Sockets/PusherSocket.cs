@@ -18,6 +18,9 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     /// <summary>Stands in for the close deadline once the session has ended: no deadline starts after it.</summary>
     private static readonly CancellationTokenSource SessionOver = new();
 
+    /// <summary>Where the writer runs: the connection's event loop, or (on Kestrel's socket transport) the thread pool.</summary>
+    private readonly IConnectionLoop? _loop = (webSocket as PipeWebSocket)?.Loop;
+
     /// <summary>Frames waiting for the writer, and the writer's state: all guarded by locking the queue.</summary>
     private readonly Queue<Outgoing> _outbox = new();
     private bool _writing;
@@ -197,7 +200,15 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
             _writing = true;
         }
 
-        EventLoopThread.Queue(this);
+        if (_loop is { } loop)
+        {
+            loop.Queue(this);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
         return true;
     }
 

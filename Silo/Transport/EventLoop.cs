@@ -10,9 +10,9 @@ namespace SoketiOrleans.Silo.Transport;
 /// does. A readable connection is read once, on this thread, and what reads it (the upgrade, the
 /// WebSocket session, HTTP) runs here too, so a message costs one <c>recv</c> and no hand-over
 /// between threads. What the round writes is sent when the round is done, each connection's in one
-/// <c>send</c> (uWS's cork); sockets' frames made on this thread are written in the next round
-/// (<see cref="EventLoopThread"/>), and writes from other threads are handed over and sent in the
-/// next round.
+/// <c>send</c> (uWS's cork). Its sockets' writers (<see cref="IConnectionLoop"/>) run here too: queued
+/// in a round, in the next one; queued from another thread, handed over. A writer's frames are sent
+/// as soon as it has written them.
 /// </summary>
 /// <remarks>
 /// As a <see cref="PipeScheduler"/> it is where the connections' send loops and read resumptions run:
@@ -72,14 +72,38 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     /// <summary>A connection's output: its send loop runs here; an application held back by a full buffer resumes on the thread pool.</summary>
     public PipeOptions OutputOptions { get; }
 
+    private static readonly Action<object?> s_execute = static work => ((IThreadPoolWorkItem)work!).Execute();
+
     public override void Schedule(Action<object?> action, object? state)
     {
         if (t_current == this)
         {
             _due.Add((action, state));
-            return;
         }
+        else
+        {
+            Post(action, state);
+        }
+    }
 
+    /// <summary>
+    /// Runs a connection's work here: queued on this thread, in the next round, after that round's
+    /// reads, so that a socket's send carries what several rounds (several publishes) wrote to it.
+    /// </summary>
+    public void Queue(IThreadPoolWorkItem work)
+    {
+        if (t_current == this)
+        {
+            _later.Add(work);
+        }
+        else
+        {
+            Post(s_execute, work);
+        }
+    }
+
+    private void Post(Action<object?> action, object? state)
+    {
         _posted.Enqueue((action, state));
         // Enqueue is a full fence, as is the loop's store to _sleeping before it looks at the queue:
         // either the loop sees this item or this sees the loop asleep.
@@ -114,7 +138,6 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     private void Run()
     {
         t_current = this;
-        EventLoopThread.Enter(work => _later.Add(work));
         var events = stackalloc Linux.EpollEvent[MaxEvents];
         while (!_stopping)
         {
@@ -124,8 +147,6 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
                 continue;
             }
 
-            // What earlier rounds queued runs in this one, after its reads: a socket's frames from
-            // several rounds (several publishes) go out in one send.
             (_later, _laterNow) = (_laterNow, _later);
             Dispatch(events, count);
             RunPosted();
@@ -217,6 +238,7 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
         for (var i = 0; i < MaxPostedPerRound && _posted.TryDequeue(out var item); i++)
         {
             Invoke(item.Action, item.State);
+            RunDue();
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
+using SoketiOrleans.Gateway.Sockets;
 
 namespace SoketiOrleans.Silo.Transport;
 
@@ -13,7 +14,7 @@ namespace SoketiOrleans.Silo.Transport;
 /// fires), a completed output is sent and then the socket shut down, and an abort cuts the socket
 /// and drops what was not sent.
 /// </summary>
-internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched
+internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched, IConnectionLoop
 {
     /// <summary>Half a pipe segment: a read smaller than this takes a new segment rather than a sliver.</summary>
     private const int MinReadSize = 2048;
@@ -94,6 +95,8 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched
         get => _transport;
         set => _transport = value;
     }
+
+    void IConnectionLoop.Queue(IThreadPoolWorkItem work) => _loop.Queue(work);
 
     PipeReader IDuplexPipe.Input => _input.Reader;
 
