@@ -11,8 +11,8 @@ namespace SoketiOrleans.Silo.Transport;
 /// WebSocket session, HTTP) runs here too, so a message costs one <c>recv</c> and no hand-over
 /// between threads. What the round writes is sent when the round is done, each connection's in one
 /// <c>send</c> (uWS's cork). Its sockets' writers (<see cref="IConnectionLoop"/>) run here too: queued
-/// in a round, in the next one; queued from another thread, handed over. A writer's frames are sent
-/// as soon as it has written them.
+/// in a round, after that round's reads (in the next round when the round queued many); queued from
+/// another thread, handed over. A writer's frames are sent as soon as it has written them.
 /// </summary>
 /// <remarks>
 /// As a <see cref="PipeScheduler"/> it is where the connections' send loops and read resumptions run:
@@ -93,8 +93,8 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     }
 
     /// <summary>
-    /// Runs a connection's work here: queued on this thread, in the next round, after that round's
-    /// reads, so that a socket's send carries what several rounds (several publishes) wrote to it.
+    /// Runs a connection's work here: queued on this thread, after the round's reads (see
+    /// <see cref="MaxWrittenAtOnce"/>); from another thread, handed over.
     /// </summary>
     public void Queue(IThreadPoolWorkItem work)
     {
