@@ -34,6 +34,9 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     /// <summary>Rounds an idle loop polls before it sleeps (presence 1.08× and client events 1.08× against sleeping at once, docs/benchmarks.md).</summary>
     private const int IdleSpins = 32;
 
+    /// <summary>How a connection's work handed over from another thread runs here.</summary>
+    private static readonly Action<object?> s_execute = static work => ((IThreadPoolWorkItem)work!).Execute();
+
     [ThreadStatic]
     private static EventLoop? t_current;
 
@@ -77,8 +80,6 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
 
     /// <summary>A connection's output: its send loop runs here; an application held back by a full buffer resumes on the thread pool.</summary>
     public PipeOptions OutputOptions { get; }
-
-    private static readonly Action<object?> s_execute = static work => ((IThreadPoolWorkItem)work!).Execute();
 
     public override void Schedule(Action<object?> action, object? state)
     {

@@ -17,7 +17,7 @@ public static class Publishers
     public static async Task<long> RunAsync(int publishers, double perSecond, MeasuredWindow window, Func<long, long, Task<bool>> publish)
     {
         long published = 0;
-        async Task Count(Task<bool> answered)
+        async Task Tally(Task<bool> answered)
         {
             if (await answered && window.Measuring)
                 Interlocked.Increment(ref published);
@@ -26,7 +26,7 @@ public static class Publishers
         if (perSecond > 0)
         {
             var pending = new List<Task>();
-            await Paced.RunAsync(perSecond, window, n => pending.Add(Count(publish(n, Stopwatch.GetTimestamp()))));
+            await Paced.RunAsync(perSecond, window, n => pending.Add(Tally(publish(n, Stopwatch.GetTimestamp()))));
             await Task.WhenAll(pending);
             return published;
         }
@@ -35,7 +35,7 @@ public static class Publishers
         await Task.WhenAll(Enumerable.Range(0, publishers).Select(_ => Task.Run(async () =>
         {
             while (!window.Stopping.IsCancellationRequested)
-                await Count(publish(Interlocked.Increment(ref next) - 1, Stopwatch.GetTimestamp()));
+                await Tally(publish(Interlocked.Increment(ref next) - 1, Stopwatch.GetTimestamp()));
         })));
         return published;
     }
