@@ -79,6 +79,18 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
         Action<ListenOptions> listen = port =>
         {
             var guard = port.ApplicationServices.GetRequiredService<ConnectionGuard>();
+            if (options.EventLoops && Linux.Available && options.Tls is null)
+            {
+                // The event loops run the guard and the upgrades themselves; Kestrel gets HTTP only.
+                var upgrades = GatewayHostingExtensions.SoketiUpgrades(port.ApplicationServices);
+                port.ApplicationServices.GetRequiredService<LoopFronts>().Set(options.Port, kestrel =>
+                {
+                    ConnectionDelegate next = upgrades is null ? kestrel : connection => upgrades(connection, kestrel);
+                    return connection => guard.OnConnection(connection, next);
+                });
+                return;
+            }
+
             port.Use(next => connection => guard.OnConnection(connection, next));
             tls(port);
             port.UseSoketiUpgrades();
@@ -99,6 +111,7 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
         host.ShutdownTimeout = options.ShutdownDrainDelay + options.ShutdownGracePeriod * 2 + TimeSpan.FromSeconds(5));
     if (options.EventLoops)
     {
+        builder.Services.AddSingleton<LoopFronts>();
         builder.Services.AddSingleton<IConnectionListenerFactory, LoopTransport>();
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,13 +85,17 @@ public static class GatewayHostingExtensions
     /// </summary>
     public static ListenOptions UseSoketiUpgrades(this ListenOptions listen)
     {
-        if (listen.ApplicationServices.GetService<WebSocketUpgrades>() is { } upgrades)
+        if (SoketiUpgrades(listen.ApplicationServices) is { } upgrades)
         {
-            listen.Use(next => connection => upgrades.OnConnection(connection, next));
+            listen.Use(next => connection => upgrades(connection, next));
         }
 
         return listen;
     }
+
+    /// <summary>The connection middleware that serves WebSocket upgrades and passes every other connection on; null in a process without a gateway.</summary>
+    public static Func<ConnectionContext, ConnectionDelegate, Task>? SoketiUpgrades(IServiceProvider services) =>
+        services.GetService<WebSocketUpgrades>() is { } upgrades ? upgrades.OnConnection : null;
 
     public static WebApplication MapSoketiGateway(this WebApplication app)
     {

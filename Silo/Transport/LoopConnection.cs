@@ -43,6 +43,9 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
     private TaskCompletionSource? _writable;
     private Exception? _shutdownReason;
 
+    /// <summary>Set while Kestrel has the connection (<see cref="PassOn"/>): done when Kestrel has disposed it.</summary>
+    private TaskCompletionSource? _kestrelDone;
+
     private string? _id;
     private IDictionary<object, object?>? _items;
     private IDuplexPipe _transport;
@@ -109,12 +112,26 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
             connection.Shutdown(reason);
         }, (this, abortReason));
 
-    /// <summary>Called by Kestrel once what ran on the connection has returned.</summary>
+    /// <summary>True once the listener's front has given the connection to Kestrel, which disposes it.</summary>
+    public bool PassedOn => _kestrelDone is not null;
+
+    /// <returns>Done when Kestrel has disposed the connection.</returns>
+    public Task PassOn()
+    {
+        _kestrelDone = new TaskCompletionSource();
+        return _kestrelDone.Task;
+    }
+
+    /// <summary>Kestrel did not take the connection after all.</summary>
+    public void TakeBack() => _kestrelDone = null;
+
+    /// <summary>Called once what ran on the connection has returned (by Kestrel, or by the listener's front).</summary>
     public override async ValueTask DisposeAsync()
     {
         _input.Reader.Complete();
         _output.Writer.Complete();
         await _sending;
+        _kestrelDone?.TrySetResult();
     }
 
     public void OnReady(int events)

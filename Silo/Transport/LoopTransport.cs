@@ -8,7 +8,7 @@ namespace SoketiOrleans.Silo.Transport;
 /// 16, as Kestrel's I/O queues), connections given to them in turn. Other endpoints, and other
 /// systems, keep Kestrel's socket transport.
 /// </summary>
-internal sealed class LoopTransport(ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector, IDisposable
+internal sealed class LoopTransport(ILoggerFactory loggers, LoopFronts fronts) : IConnectionListenerFactory, IConnectionListenerFactorySelector, IDisposable
 {
     private readonly Lock _starting = new();
     private EventLoop[]? _loops;
@@ -20,7 +20,7 @@ internal sealed class LoopTransport(ILoggerFactory loggers) : IConnectionListene
     {
         var loops = Loops();
         return ValueTask.FromResult<IConnectionListener>(new LoopListener((IPEndPoint)endpoint,
-            () => loops[(int)(Interlocked.Increment(ref _next) % (uint)loops.Length)]));
+            () => loops[(int)(Interlocked.Increment(ref _next) % (uint)loops.Length)], fronts.For(endpoint), loggers.CreateLogger<LoopListener>()));
     }
 
     private EventLoop[] Loops()

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Text;
 using SoketiOrleans.Silo;
 using SoketiOrleans.Tests.Harness;
 
@@ -62,6 +64,76 @@ public sealed class OpenFileLimitTests
             {
                 await client.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// An HTTP connection counts for as long as it is open, whichever transport serves the port (on the
+    /// event loops the guard runs before Kestrel, which gets only what is not a WebSocket, and counts the
+    /// connection until Kestrel is done with it).
+    /// </summary>
+    [Theory]
+    [InlineData("loop")]
+    [InlineData("sockets")]
+    public async Task Open_http_connections_count_against_the_open_file_limit(string transport)
+    {
+        await using var server = await ServerProcess.Start(new Dictionary<string, string> { ["SOKETI_TRANSPORT"] = transport });
+        SetOpenFileLimit(server.Pid, Limit);
+        var cap = (int)ConnectionGuard.Cap(Limit);
+        var held = new List<Socket>();
+        try
+        {
+            // Until one is refused: the start-up probe's connection may count for the first few.
+            while (held.Count <= cap && await OpenHttp(server) is { } socket)
+            {
+                held.Add(socket);
+            }
+
+            Assert.InRange(held.Count, cap - 2, cap);
+            Assert.Null(await TryConnect(server));
+
+            foreach (var socket in held)
+            {
+                socket.Dispose();
+            }
+
+            held.Clear();
+            var client = await Eventually.Get(() => TryConnect(server), c => c is not null, "a socket to connect once the HTTP connections closed");
+            await client!.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var socket in held)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    /// <returns>A connection kept open after <c>/ready</c> answered 200 on it; null when the server closed it unanswered.</returns>
+    private static async Task<Socket?> OpenHttp(ServerProcess server)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync("127.0.0.1", server.Port);
+            await socket.SendAsync("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+            var buffer = new byte[1024];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            if (read == 0)
+            {
+                socket.Dispose();
+                return null;
+            }
+
+            Assert.StartsWith("HTTP/1.1 200 OK\r\n", Encoding.ASCII.GetString(buffer, 0, read));
+            return socket;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return null;
         }
     }
 
