@@ -3,12 +3,13 @@ namespace SoketiOrleans.Gateway.Sockets;
 /// <summary>
 /// At most a given number of takes per second, counted in windows that start with the first take
 /// after the previous window ended (soketi's per-socket client event limit behaves this way). Used
-/// by one socket's message loop only, so it needs no locking.
+/// by one socket's message loop only, so it needs no locking; a struct, kept inside its socket
+/// rather than as one more object per socket.
 /// </summary>
-internal sealed class FixedWindowLimit
+internal struct FixedWindowLimit
 {
     private const long WindowMilliseconds = 1000;
-    private long _windowStart = long.MinValue;
+    private long _windowEnd;
     private int _taken;
 
     /// <param name="limit">Takes allowed per window; negative means unlimited.</param>
@@ -19,9 +20,9 @@ internal sealed class FixedWindowLimit
             return true;
         }
 
-        if (nowMilliseconds - _windowStart >= WindowMilliseconds)
+        if (nowMilliseconds >= _windowEnd)
         {
-            _windowStart = nowMilliseconds;
+            _windowEnd = nowMilliseconds + WindowMilliseconds;
             _taken = 0;
         }
 

@@ -34,6 +34,7 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     private long _pingSentAt;
     private long _signInDeadline;
     private volatile bool _discarding;
+    private FixedWindowLimit _clientEventLimit;
 
     public string Id { get; } = id;
 
@@ -65,7 +66,8 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     private List<(LocalChannel Channel, long Version)>? _unconfirmedLeaves;
 
     /// <summary>The app's <c>maxClientEventsPerSecond</c>, counted for this socket.</summary>
-    internal FixedWindowLimit ClientEventLimit { get; } = new();
+    internal ref FixedWindowLimit ClientEventLimit => ref _clientEventLimit;
+
     /// <summary>The user the socket signed in as; null until then. Set only by the socket's own message loop.</summary>
     public string? UserId { get; private set; }
 

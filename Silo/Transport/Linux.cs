@@ -91,38 +91,41 @@ internal static unsafe partial class Linux
     private static partial int getsockname(int fd, byte* address, int* length);
 
     [LibraryImport("libc", SetLastError = true)]
+    private static partial int getpeername(int fd, byte* address, int* length);
+
+    [LibraryImport("libc", SetLastError = true)]
     private static partial int setsockopt(int fd, int level, int name, int* value, int length);
 
     /// <summary>The next waiting connection, non-blocking, with Nagle off (as Kestrel's sockets); -1 when none is left (or the errno says why not).</summary>
-    public static int Accept(int listener, out EndPoint? remote)
+    public static int Accept(int listener)
     {
         const int TcpLevel = 6, NoDelay = 1;
-        var address = stackalloc byte[128];
-        int length;
         int fd;
         do
         {
-            length = 128;
-            fd = accept4(listener, address, &length, NonBlocking | CloseOnExec);
+            fd = accept4(listener, null, null, NonBlocking | CloseOnExec);
         }
         while (fd < 0 && Marshal.GetLastPInvokeError() is Interrupted or ConnectionAborted);
 
-        remote = null;
         if (fd >= 0)
         {
             var on = 1;
             setsockopt(fd, TcpLevel, NoDelay, &on, sizeof(int));
-            remote = EndPointOf(new ReadOnlySpan<byte>(address, length));
         }
 
         return fd;
     }
 
-    public static EndPoint? LocalEndPoint(int fd)
+    public static EndPoint? LocalEndPoint(int fd) => EndPointOf(fd, peer: false);
+
+    public static EndPoint? RemoteEndPoint(int fd) => EndPointOf(fd, peer: true);
+
+    private static EndPoint? EndPointOf(int fd, bool peer)
     {
         var address = stackalloc byte[128];
         var length = 128;
-        return getsockname(fd, address, &length) == 0 ? EndPointOf(new ReadOnlySpan<byte>(address, length)) : null;
+        var result = peer ? getpeername(fd, address, &length) : getsockname(fd, address, &length);
+        return result == 0 ? EndPointOf(new ReadOnlySpan<byte>(address, length)) : null;
     }
 
     /// <summary>A <c>sockaddr_in</c> or <c>sockaddr_in6</c>.</summary>

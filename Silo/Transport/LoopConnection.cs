@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -46,21 +45,19 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
     /// <summary>Set while Kestrel has the connection (<see cref="PassOn"/>): done when Kestrel has disposed it.</summary>
     private TaskCompletionSource? _kestrelDone;
 
+    private IFeatureCollection? _features;
     private string? _id;
     private IDictionary<object, object?>? _items;
     private IDuplexPipe _transport;
 
     /// <param name="fd">An accepted, non-blocking socket, which this connection closes.</param>
-    public LoopConnection(int fd, EndPoint? remote, EventLoop loop)
+    public LoopConnection(int fd, EventLoop loop)
     {
         _fd = fd;
         _loop = loop;
         _input = new Pipe(loop.InputOptions);
         _output = new Pipe(loop.OutputOptions);
         _transport = this;
-        RemoteEndPoint = remote;
-        // Read now: later the number may be closed, or another connection's.
-        LocalEndPoint = Linux.LocalEndPoint(fd);
         ConnectionClosed = _closed.Token;
         _self = GCHandle.Alloc(this);
         _watching = Linux.EpollIn;
@@ -85,7 +82,8 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
         set => _id = value;
     }
 
-    public override IFeatureCollection Features { get; } = new FeatureCollection();
+    /// <summary>Made when first asked for: Kestrel's HTTP uses it, a WebSocket served by the listener's front does not.</summary>
+    public override IFeatureCollection Features => _features ??= new FeatureCollection();
 
     public override IDictionary<object, object?> Items
     {
@@ -100,6 +98,17 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
     }
 
     void IConnectionLoop.Queue(IThreadPoolWorkItem work) => _loop.Queue(work);
+
+    /// <summary>
+    /// Reads the connection's addresses, for Kestrel, which gives them to HTTP: called before Kestrel
+    /// has it, while the socket is surely open (later its number may be closed, or another
+    /// connection's). A WebSocket served by the listener's front never needs them.
+    /// </summary>
+    public void ReadEndPoints()
+    {
+        LocalEndPoint = Linux.LocalEndPoint(_fd);
+        RemoteEndPoint = Linux.RemoteEndPoint(_fd);
+    }
 
     PipeReader IDuplexPipe.Input => _input.Reader;
 

@@ -72,7 +72,7 @@ internal sealed partial class LoopListener : IConnectionListener, IWatched
     {
         for (var i = 0; i < MaxAcceptsPerRound && Volatile.Read(ref _stopped) == 0; i++)
         {
-            var fd = Linux.Accept(_fd, out var remote);
+            var fd = Linux.Accept(_fd);
             if (fd < 0)
             {
                 if (Marshal.GetLastPInvokeError() != Linux.WouldBlock)
@@ -89,7 +89,7 @@ internal sealed partial class LoopListener : IConnectionListener, IWatched
             LoopConnection connection;
             try
             {
-                connection = new LoopConnection(fd, remote, _nextLoop());
+                connection = new LoopConnection(fd, _nextLoop());
             }
             catch (IOException)
             {
@@ -99,6 +99,7 @@ internal sealed partial class LoopListener : IConnectionListener, IWatched
 
             if (_front is null)
             {
+                connection.ReadEndPoints();
                 _accepted.Writer.TryWrite(connection);
             }
             else
@@ -135,6 +136,7 @@ internal sealed partial class LoopListener : IConnectionListener, IWatched
     private Task PassOn(ConnectionContext context)
     {
         var connection = (LoopConnection)context;
+        connection.ReadEndPoints();
         var disposed = connection.PassOn();
         if (!_accepted.Writer.TryWrite(connection))
         {
