@@ -100,9 +100,9 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
     void IConnectionLoop.Queue(IThreadPoolWorkItem work) => _loop.Queue(work);
 
     /// <summary>
-    /// Reads the connection's addresses, for Kestrel, which gives them to HTTP: called before Kestrel
-    /// has it, while the socket is surely open (later its number may be closed, or another
-    /// connection's). A WebSocket served by the listener's front never needs them.
+    /// Reads the connection's addresses, for Kestrel, which gives them to HTTP: called as Kestrel
+    /// takes it, while its socket is open (once closed, the number may be another connection's).
+    /// A WebSocket served by the listener's front never needs them.
     /// </summary>
     public void ReadEndPoints()
     {
