@@ -36,8 +36,9 @@ public sealed class LiveGateways
     /// arrives in the order it was made (no Orleans message to copy, queue and schedule); null for
     /// a gateway elsewhere. Resolved on first use: the gateway's services are registered after the silo's.
     /// </summary>
-    public IGatewayObserver? InProcess(string gatewayId) =>
-        IsLocal(gatewayId) ? _inProcess ??= _services.GetKeyedService<IGatewayObserver>(GatewayIds.InProcess) : null;
+    public IGatewayObserver? InProcess(string gatewayId) => IsLocal(gatewayId) ? CoHosted() : null;
+
+    private IGatewayObserver? CoHosted() => _inProcess ??= _services.GetKeyedService<IGatewayObserver>(GatewayIds.InProcess);
 
     /// <summary>
     /// Asks every live gateway: those co-hosted with a silo through each active silo's link, the
@@ -51,7 +52,7 @@ public sealed class LiveGateways
     public async Task<T[]> Ask<T>(Func<IGatewayLink, Task<T[]>> askSilo, Func<IGatewayObserver, Task<T[]>> askClient)
     {
         var silos = ActiveSilos();
-        var fromSilos = Task.WhenAll(silos.Select(silo => Tolerate(() => askSilo(_links.Of(silo)), refusedOnly: true)));
+        var fromSilos = Task.WhenAll(silos.Select(silo => Tolerate(() => AskSilo(silo, askSilo, askClient), refusedOnly: true)));
         if (!_clientGateways)
         {
             return (await fromSilos).SelectMany(a => a).ToArray();
@@ -62,6 +63,15 @@ public sealed class LiveGateways
         var fromClients = await Task.WhenAll(clients.Select(client => Tolerate(() => askClient(client), refusedOnly: false)));
         return (await fromSilos).Concat(fromClients).SelectMany(a => a).ToArray();
     }
+
+    /// <summary>
+    /// The gateway co-hosted with this silo is asked directly: through this silo's own link the
+    /// question and the answer would only be copied and queued as Orleans messages, which every
+    /// activation (a channel's first subscribe) waited for. Asked on the thread pool, as the link
+    /// answers, so the gateway's code never runs on the grain's scheduler.
+    /// </summary>
+    private Task<T[]> AskSilo<T>(SiloAddress silo, Func<IGatewayLink, Task<T[]>> askSilo, Func<IGatewayObserver, Task<T[]>> askClient) =>
+        silo.Equals(_localSilo) && CoHosted() is { } coHosted ? Task.Run(() => askClient(coHosted)) : askSilo(_links.Of(silo));
 
     private SiloAddress[] ActiveSilos() =>
         _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
