@@ -41,8 +41,9 @@ public sealed class LiveGateways
     private IGatewayObserver? CoHosted() => _inProcess ??= _services.GetKeyedService<IGatewayObserver>(GatewayIds.InProcess);
 
     /// <summary>
-    /// Asks every live gateway: those co-hosted with a silo through each active silo's link, the
-    /// Orleans-client gateways directly, found in the silos' rosters. A silo whose process is gone
+    /// Asks every live gateway: those co-hosted with a silo through each active silo's link (this
+    /// silo's own directly, <see cref="AskSilo"/>), the Orleans-client gateways directly, found in the
+    /// silos' rosters. A silo whose process is gone
     /// (the connection is refused; the membership may not have declared it dead yet) has no gateway
     /// to ask. Throws when a live silo does not answer in time: a grain that cannot hear every live
     /// gateway must not activate (its caller retries), or it would serve without the subscribers of
