@@ -79,11 +79,11 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
         Action<ListenOptions> listen = port =>
         {
             var guard = port.ApplicationServices.GetRequiredService<ConnectionGuard>();
-            if (options.EventLoops && Linux.Available && options.Tls is null)
+            if (options.Tls is null && port.ApplicationServices.GetService<LoopFronts>() is { } fronts)
             {
                 // The event loops run the guard and the upgrades themselves; Kestrel gets HTTP only.
                 var upgrades = GatewayHostingExtensions.SoketiUpgrades(port.ApplicationServices);
-                port.ApplicationServices.GetRequiredService<LoopFronts>().Set(options.Port, kestrel =>
+                fronts.Set(options.Port, kestrel =>
                 {
                     ConnectionDelegate next = upgrades is null ? kestrel : connection => upgrades(connection, kestrel);
                     return connection => guard.OnConnection(connection, next);
@@ -109,7 +109,7 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
     // The drain (its delay, then sockets told to go over the grace period), then the webhook queue's own grace period.
     builder.Services.Configure<HostOptions>(host =>
         host.ShutdownTimeout = options.ShutdownDrainDelay + options.ShutdownGracePeriod * 2 + TimeSpan.FromSeconds(5));
-    if (options.EventLoops)
+    if (options.EventLoops && Linux.Available)
     {
         builder.Services.AddSingleton<LoopFronts>();
         builder.Services.AddSingleton<IConnectionListenerFactory, LoopTransport>();

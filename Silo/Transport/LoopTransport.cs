@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Connections;
 namespace SoketiOrleans.Silo.Transport;
 
 /// <summary>
-/// Kestrel's transport for TCP ports on Linux x86-64: one <see cref="EventLoop"/> per core (at most
-/// 16, as Kestrel's I/O queues), connections given to them in turn. Other endpoints, and other
-/// systems, keep Kestrel's socket transport.
+/// Kestrel's transport for TCP ports on Linux x86-64 (registered only there, <see cref="Linux.Available"/>,
+/// with its <see cref="LoopFronts"/>): one <see cref="EventLoop"/> per core (at most 16, as Kestrel's
+/// I/O queues), connections given to them in turn. Other endpoints keep Kestrel's socket transport.
 /// </summary>
 internal sealed class LoopTransport(ILoggerFactory loggers, LoopFronts fronts) : IConnectionListenerFactory, IConnectionListenerFactorySelector, IDisposable
 {
@@ -14,7 +14,7 @@ internal sealed class LoopTransport(ILoggerFactory loggers, LoopFronts fronts) :
     private EventLoop[]? _loops;
     private uint _next;
 
-    public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint && Linux.Available;
+    public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint;
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
