@@ -75,7 +75,7 @@ public sealed class ServerProcess
                 throw new ServerFailedException($"the server exited with {process.ExitCode} before it was ready", this);
             try
             {
-                using var response = await http.GetAsync($"http://127.0.0.1:{Port}/");
+                using var response = await http.GetAsync($"http://127.0.0.1:{Port}/ready");
                 if (response.StatusCode == HttpStatusCode.OK)
                     return;
             }
@@ -86,7 +86,7 @@ public sealed class ServerProcess
             await Task.Delay(200);
         }
         await StopAsync();
-        throw new ServerFailedException($"GET / did not answer 200 within {ReadyTimeout.TotalSeconds} s", this);
+        throw new ServerFailedException($"GET /ready did not answer 200 within {ReadyTimeout.TotalSeconds} s", this);
     }
 
     private static int FreePort()
