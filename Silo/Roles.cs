@@ -1,6 +1,8 @@
+using System.Net;
 using SoketiOrleans.Gateway.Channels;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Reassertion;
+using SoketiOrleans.Gateway.WarmUp;
 using SoketiOrleans.Gateway.Webhooks;
 using SoketiOrleans.Gateways;
 using SoketiOrleans.Silo.Cluster;
@@ -30,7 +32,7 @@ internal static class Roles
             case ServerRole.Full:
                 // Co-hosted: the gateway is named after its silo, whose death in the membership is the gateway's death.
                 builder.Services.AddSingleton(sp => new GatewayIdentity(GatewayIds.ForSilo(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
-                builder.Services.AddSoketiGateway(options.Gateway);
+                builder.Services.AddSoketiGateway(options.Gateway, WarmUpTarget(options));
                 builder.Services.AddHostedService<MembershipReassertion>();
                 break;
             case ServerRole.Server:
@@ -49,6 +51,23 @@ internal static class Roles
         {
             app.MapSoketiGateway();
         }
+    }
+
+    /// <summary>The server's port as this process reaches it: on loopback when it listens on every address.</summary>
+    private static WarmUpTarget WarmUpTarget(SoketiOptions options)
+    {
+        var address = Ports.ListenAddress(options.Host);
+        if (address.Equals(IPAddress.Any))
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (address.Equals(IPAddress.IPv6Any))
+        {
+            address = IPAddress.IPv6Loopback;
+        }
+
+        var scheme = options.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
+        return new WarmUpTarget(new UriBuilder(scheme, address.ToString(), options.Port, options.Gateway.PathPrefix + "/").Uri);
     }
 
     private static void AddSilo(WebApplicationBuilder builder, SoketiOptions options, RedisStore? redis, ClusterRejoin rejoin)
@@ -100,6 +119,6 @@ internal static class Roles
             });
         });
         builder.Services.AddSingleton<IWebhookEvents>(sp => ActivatorUtilities.CreateInstance<RelayedWebhookEvents>(sp, options.Apps));
-        builder.Services.AddSoketiClientGateway(options.Gateway);
+        builder.Services.AddSoketiClientGateway(options.Gateway, WarmUpTarget(options));
     }
 }

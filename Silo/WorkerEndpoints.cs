@@ -9,5 +9,5 @@ namespace SoketiOrleans.Silo;
 internal static class WorkerEndpoints
 {
     public static void Map(WebApplication app, string pathPrefix) =>
-        HealthEndpoints.MapProbes(app, pathPrefix, () => app.Lifetime.ApplicationStopping.IsCancellationRequested);
+        HealthEndpoints.MapProbes(app, pathPrefix, () => app.Lifetime.ApplicationStopping.IsCancellationRequested, () => false);
 }

@@ -15,6 +15,7 @@ using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateway.Users;
+using SoketiOrleans.Gateway.WarmUp;
 using SoketiOrleans.Gateways;
 using SoketiOrleans.Webhooks;
 
@@ -31,9 +32,13 @@ public static class GatewayHostingExtensions
     /// co-hosts a silo registers the gateway's <see cref="GatewayIdentity"/> (named after the silo)
     /// first; otherwise the gateway takes a client id.
     /// </summary>
-    public static IServiceCollection AddSoketiGateway(this IServiceCollection services, GatewayOptions options)
+    /// <param name="warmUp">Where the gateway's port is reached from inside this process, for its warm-up.</param>
+    public static IServiceCollection AddSoketiGateway(this IServiceCollection services, GatewayOptions options, WarmUpTarget warmUp)
     {
         services.AddSingleton(options);
+        services.AddSingleton(warmUp);
+        services.AddSingleton(sp => new GatewayApps(sp.GetRequiredService<IAppManager>()));
+        services.AddSingleton<StartupWarmUp>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new GatewayIdentity(GatewayIds.ForClient()));
         services.AddSingleton<ICluster, GrainCluster>();
@@ -65,6 +70,7 @@ public static class GatewayHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GatewayLifecycle>());
         services.AddHostedService<Housekeeping>();
         services.AddHostedService<MemoryGiveBack>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupWarmUp>());
         return services;
     }
 
@@ -72,9 +78,9 @@ public static class GatewayHostingExtensions
     /// A gateway that runs outside the silos, as an Orleans client: it also keeps itself in the
     /// silos' rosters, where rebuilding grains find it.
     /// </summary>
-    public static IServiceCollection AddSoketiClientGateway(this IServiceCollection services, GatewayOptions options)
+    public static IServiceCollection AddSoketiClientGateway(this IServiceCollection services, GatewayOptions options, WarmUpTarget warmUp)
     {
-        services.AddSoketiGateway(options);
+        services.AddSoketiGateway(options, warmUp);
         services.AddHostedService<GatewayRosterRenewal>();
         return services;
     }
@@ -102,12 +108,13 @@ public static class GatewayHostingExtensions
         var options = app.Services.GetRequiredService<GatewayOptions>();
         var prefix = options.PathPrefix;
         var lifecycle = app.Services.GetRequiredService<GatewayLifecycle>();
+        var warmUp = app.Services.GetRequiredService<StartupWarmUp>();
         // No WebSocket-level pings: Pusher's own ping and pong (the activity timeout) find dead
         // sockets, and ASP.NET Core's keep-alive would hold a timer for every socket.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Use(app.Services.GetRequiredService<CorsHeaders>().Handle);
-        HealthEndpoints.MapProbes(app, prefix, () => lifecycle.IsClosing);
-        HealthEndpoints.MapAcceptTraffic(app, prefix, () => lifecycle.IsClosing, options.AcceptTrafficMemoryThreshold);
+        HealthEndpoints.MapProbes(app, prefix, () => lifecycle.IsClosing, () => warmUp.IsWarming);
+        HealthEndpoints.MapAcceptTraffic(app, prefix, () => lifecycle.IsClosing, () => warmUp.IsWarming, options.AcceptTrafficMemoryThreshold);
         app.Map(prefix + "/app/{appKey}", (HttpContext context, string appKey, WebSocketEndpoint endpoint) => endpoint.Handle(context, appKey));
 
         var api = app.MapGroup(prefix + "/apps/{appId}");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Gateway.WarmUp;
 
 namespace SoketiOrleans.Gateway.HttpApi;
 
@@ -8,7 +9,7 @@ namespace SoketiOrleans.Gateway.HttpApi;
 public sealed record ApiRequest(App App, byte[] Body)
 {
     /// <returns>null when the request was refused; the response is then written.</returns>
-    public static async Task<ApiRequest?> Authenticate(HttpContext context, IAppManager apps, GatewayOptions options, string appId)
+    public static async Task<ApiRequest?> Authenticate(HttpContext context, GatewayApps apps, GatewayOptions options, string appId)
     {
         if (await apps.FindById(appId) is not { } app)
         {

@@ -6,6 +6,7 @@ using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
+using SoketiOrleans.Gateway.WarmUp;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
@@ -17,7 +18,7 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// Pusher's <c>info=cache</c> adds a cache channel's cached event.
 /// </summary>
 internal sealed partial class ChannelsEndpoints(
-    IAppManager apps, GatewayOptions options, ICluster cluster, RateLimits rateLimits, ILogger<ChannelsEndpoints> logger)
+    GatewayApps apps, GatewayOptions options, ICluster cluster, RateLimits rateLimits, ILogger<ChannelsEndpoints> logger)
 {
     public async Task List(HttpContext context, string appId)
     {

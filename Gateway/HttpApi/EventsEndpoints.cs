@@ -7,6 +7,7 @@ using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
+using SoketiOrleans.Gateway.WarmUp;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.HttpApi;
@@ -19,7 +20,7 @@ namespace SoketiOrleans.Gateway.HttpApi;
 /// the answer is soketi's <c>{"ok":true}</c> and nothing more is read.
 /// </summary>
 internal sealed partial class EventsEndpoints(
-    IAppManager apps, GatewayOptions options, ChannelPublisher publisher, RateLimits rateLimits, ICluster cluster, ILogger<EventsEndpoints> logger)
+    GatewayApps apps, GatewayOptions options, ChannelPublisher publisher, RateLimits rateLimits, ICluster cluster, ILogger<EventsEndpoints> logger)
 {
     public async Task Trigger(HttpContext context, string appId)
     {

@@ -67,4 +67,10 @@ public sealed class GatewayMetrics
     /// made-up app ids cannot grow the exposition.
     /// </summary>
     public AppMetrics ForApp(string appId) => _apps.GetOrAdd(appId, static (id, m) => new AppMetrics(m, id, m._port), this);
+
+    /// <summary>
+    /// Gives an app series that are counted but never exposed (the start-up warm-up's app): kept for
+    /// the process's life, so that a count made after the app is gone cannot expose it either.
+    /// </summary>
+    internal void Unlist(string appId) => _apps[appId] = new GatewayMetrics(Prometheus.Metrics.NewCustomRegistry(), "", 0).ForApp(appId);
 }

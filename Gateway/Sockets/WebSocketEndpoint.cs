@@ -10,6 +10,7 @@ using SoketiOrleans.Gateway.Metrics;
 using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Users;
+using SoketiOrleans.Gateway.WarmUp;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.Sockets;
@@ -19,7 +20,7 @@ namespace SoketiOrleans.Gateway.Sockets;
 /// upgrade, send <c>pusher:error</c> and close with the same code, so clients see why.
 /// </summary>
 internal sealed partial class WebSocketEndpoint(
-    IAppManager apps,
+    GatewayApps apps,
     SocketIds socketIds,
     SocketRegistry registry,
     ChannelSubscriptions subscriptions,

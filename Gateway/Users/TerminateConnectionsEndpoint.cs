@@ -4,6 +4,7 @@ using SoketiOrleans.Apps;
 using SoketiOrleans.Gateway.Cluster;
 using SoketiOrleans.Gateway.Hosting;
 using SoketiOrleans.Gateway.HttpApi;
+using SoketiOrleans.Gateway.WarmUp;
 using SoketiOrleans.Users;
 
 namespace SoketiOrleans.Gateway.Users;
@@ -12,7 +13,7 @@ namespace SoketiOrleans.Gateway.Users;
 /// <c>POST /apps/{id}/users/{userId}/terminate_connections</c>: closes the user's signed-in sockets
 /// on every gateway (sockets that never signed in are not the user's, as in Pusher and soketi).
 /// </summary>
-internal sealed partial class TerminateConnectionsEndpoint(IAppManager apps, GatewayOptions options, ICluster cluster, ILogger<TerminateConnectionsEndpoint> logger)
+internal sealed partial class TerminateConnectionsEndpoint(GatewayApps apps, GatewayOptions options, ICluster cluster, ILogger<TerminateConnectionsEndpoint> logger)
 {
     public async Task Terminate(HttpContext context, string appId, string userId)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SoketiOrleans.Gateway.Health;
+using SoketiOrleans.Gateway.WarmUp;
 using SoketiOrleans.Silo.Configuration;
 
 namespace SoketiOrleans.Silo.Metrics;
@@ -30,6 +31,7 @@ internal static class MetricsPort
         var prefix = options.Gateway.PathPrefix;
         var registry = app.Services.GetRequiredService<MetricsRegistry>().Registry;
         var stopping = app.Lifetime.ApplicationStopping;
+        var warmUp = app.Services.GetService<StartupWarmUp>();
         app.Use((context, next) =>
         {
             if (context.Connection.LocalPort != port)
@@ -52,7 +54,7 @@ internal static class MetricsPort
                 case "/usage":
                     return HealthEndpoints.Usage(context);
                 case "/ready":
-                    return HealthEndpoints.Ready(context, stopping.IsCancellationRequested);
+                    return HealthEndpoints.Ready(context, stopping.IsCancellationRequested, warmUp?.IsWarming ?? false);
                 case "/" or "":
                     return HealthEndpoints.Alive(context);
                 default:

@@ -189,14 +189,28 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Every process is stopped even when one of them reports a failure (a failed warm-up).
+        var failures = new List<Exception>();
         foreach (var node in Enumerable.Reverse(_nodes))
         {
-            await node.DisposeAsync();
+            try
+            {
+                await node.DisposeAsync();
+            }
+            catch (InvalidOperationException e)
+            {
+                failures.Add(e);
+            }
         }
 
         if (Redis is not null)
         {
             await Redis.DisposeAsync();
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException(failures);
         }
     }
 }

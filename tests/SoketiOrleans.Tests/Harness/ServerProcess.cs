@@ -12,6 +12,8 @@ namespace SoketiOrleans.Tests.Harness;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    private const string WarmUpFailed = "The start-up warm-up failed";
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string? _certificatePath;
@@ -272,5 +274,10 @@ public sealed class ServerProcess : IAsyncDisposable
         var workingDirectory = _process.StartInfo.WorkingDirectory;
         _process.Dispose();
         Directory.Delete(workingDirectory, recursive: true);
+        // Every server of the suite warms up (TLS, prefixes, each mode and role): none may fail to.
+        if (Output.Contains(WarmUpFailed, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The server's start-up warm-up failed:\n{Output}");
+        }
     }
 }
