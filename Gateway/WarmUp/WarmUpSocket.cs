@@ -35,7 +35,7 @@ internal sealed class WarmUpSocket : IAsyncDisposable
             var uri = new Uri($"{scheme}://{server.Authority}{server.AbsolutePath.TrimEnd('/')}/app/{app.Key}?protocol=7&client=warm-up&version=1");
             await socket.ConnectAsync(uri, cancellationToken);
             using var established = await Receive(socket, new byte[4096], cancellationToken);
-            var data = JsonDocument.Parse(established.RootElement.GetProperty("data").GetString()!);
+            using var data = JsonDocument.Parse(established.RootElement.GetProperty("data").GetString()!);
             return new WarmUpSocket(socket, app, data.RootElement.GetProperty("socket_id").GetString()!);
         }
         catch
