@@ -15,45 +15,59 @@ public sealed partial class WarmUpTests
     private const string Starting = """{"error":"The server is starting. Try again shortly.","code":503}""";
 
     [Fact]
-    public async Task Ready_answers_503_while_the_process_warms_up_and_200_only_after()
+    public async Task Ready_answers_503_while_the_process_warms_up_and_200_only_after_on_both_ports()
     {
-        await using var server = ServerProcess.Launch(new Dictionary<string, string> { ["SOKETI_DEBUG"] = "1" });
-        using var http = new HttpClient { BaseAddress = server.HttpUri, Timeout = TimeSpan.FromSeconds(5) };
-        var answers = new List<(int Status, string Body)>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        DateTime readyAt;
-        while (true)
+        var metricsPort = FreePort.Next();
+        await using var server = ServerProcess.Launch(new Dictionary<string, string>
         {
-            Assert.True(DateTime.UtcNow < deadline, $"/ready never answered 200:\n{server.Output}");
+            ["SOKETI_DEBUG"] = "1",
+            ["SOKETI_METRICS_ENABLED"] = "true",
+            ["SOKETI_METRICS_SERVER_PORT"] = metricsPort.ToString(CultureInfo.InvariantCulture),
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        Uri[] probes = [new(server.HttpUri, "/ready"), new($"http://127.0.0.1:{metricsPort}/ready")];
+        var answers = probes.ToDictionary(p => p, _ => new List<(int Status, string Body)>());
+        var readyAt = new Dictionary<Uri, DateTime>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (readyAt.Count < probes.Length)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"/ready never answered 200 on both ports:\n{server.Output}");
             Assert.False(server.HasExited, server.Output);
-            try
+            foreach (var probe in probes.Where(p => !readyAt.ContainsKey(p)))
             {
-                using var response = await http.GetAsync("/ready");
-                var answer = ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
-                if (answer.Item1 == 200)
+                try
                 {
-                    readyAt = DateTime.UtcNow;
-                    Assert.Equal("OK", answer.Item2);
-                    break;
+                    using var response = await http.GetAsync(probe);
+                    var answer = ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+                    if (answer.Item1 == 200)
+                    {
+                        readyAt[probe] = DateTime.UtcNow;
+                        Assert.Equal("OK", answer.Item2);
+                    }
+                    else
+                    {
+                        answers[probe].Add(answer);
+                    }
                 }
-
-                answers.Add(answer);
-            }
-            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-            {
-                // not listening yet
+                catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+                {
+                    // not listening yet
+                }
             }
 
             await Task.Delay(10);
         }
 
-        // Kestrel listens before the warm-up starts, so the probe saw it warming.
-        Assert.NotEmpty(answers);
-        Assert.All(answers, a => Assert.Equal((503, Starting), a));
         var line = await Eventually.Get(() => Task.FromResult(server.Output), o => WarmedUp().IsMatch(o), "the warm-up's log line");
         var warmedAt = DateTime.ParseExact(WarmedUp().Match(line).Groups[1].Value, "yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-        Assert.True(warmedAt <= readyAt, $"warmed up at {warmedAt:O}, /ready answered 200 at {readyAt:O}");
+        foreach (var probe in probes)
+        {
+            // Both ports listen before the warm-up starts, so each probe saw it warming.
+            Assert.NotEmpty(answers[probe]);
+            Assert.All(answers[probe], a => Assert.Equal((503, Starting), a));
+            Assert.True(warmedAt <= readyAt[probe], $"warmed up at {warmedAt:O}, {probe} answered 200 at {readyAt[probe]:O}");
+        }
     }
 
     [Fact]
