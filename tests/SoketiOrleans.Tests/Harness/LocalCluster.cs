@@ -137,16 +137,20 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts one more process, in <paramref name="role"/>, and waits until it is ready: in <c>redis</c>
-    /// mode against the cluster's Redis, in <c>cluster</c> mode at the next address of its network.
+    /// mode against the cluster's Redis, in <c>cluster</c> mode at the next address of its network, in
+    /// <c>local</c> mode (<c>full</c> only) joining the first process.
     /// </summary>
     public async Task<ServerProcess> Add(string role)
     {
-        if (Net is null && Redis is null)
+        if (Net is null && Redis is null && role != "full")
         {
-            throw new InvalidOperationException("Processes are added at runtime in redis and cluster mode only");
+            throw new InvalidOperationException("A local mode process is always full");
         }
 
-        var node = await ServerProcess.Start(DiscoveryEnvironment(_nodes.Count, role), _args);
+        var environment = Net is null && Redis is null
+            ? new Dictionary<string, string>(_environment) { ["SOKETI_ORLEANS_PRIMARY_SILO_PORT"] = _nodes[0].SiloPort.ToString() }
+            : DiscoveryEnvironment(_nodes.Count, role);
+        var node = await ServerProcess.Start(environment, _args);
         Started(node, role);
         return node;
     }
