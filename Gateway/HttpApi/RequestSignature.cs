@@ -56,7 +56,7 @@ public static class RequestSignature
 
         if (body.Length > 0 || parameters.ContainsKey("body_md5"))
         {
-            var md5 = Convert.ToHexStringLower(MD5.HashData(body));
+            var md5 = BodyMd5(body);
             if (!parameters.TryGetValue("body_md5", out var given) || given != md5)
             {
                 return "The body_md5 does not match the body.";
@@ -65,12 +65,35 @@ public static class RequestSignature
 
         var signature = parameters["auth_signature"];
         parameters.Remove("auth_signature");
-        var signed = string.Join('\n',
-            context.Request.Method.ToUpperInvariant(),
-            RawPath(context),
-            string.Join('&', parameters.Select(p => p.Key + "=" + p.Value)));
-        return HmacSignature.Matches(app.Secret, signed, signature) ? null : "Invalid signature: the auth_signature does not match the request.";
+        return HmacSignature.Matches(app.Secret, Signed(context.Request.Method.ToUpperInvariant(), RawPath(context), parameters), signature)
+            ? null
+            : "Invalid signature: the auth_signature does not match the request.";
     }
+
+    /// <summary>The query of a call signed as a server SDK signs it (the start-up warm-up's client); <paramref name="path"/> as sent.</summary>
+    public static string SignedQuery(App app, string method, string path, ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["auth_key"] = app.Key,
+            ["auth_timestamp"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["auth_version"] = "1.0",
+        };
+        if (body.Length > 0)
+        {
+            parameters["body_md5"] = BodyMd5(body);
+        }
+
+        var signature = HmacSignature.Sign(app.Secret, Signed(method, path, parameters));
+        return Query(parameters) + "&auth_signature=" + signature;
+    }
+
+    private static string Signed(string method, string path, SortedDictionary<string, string> parameters) =>
+        string.Join('\n', method, path, Query(parameters));
+
+    private static string Query(SortedDictionary<string, string> parameters) => string.Join('&', parameters.Select(p => p.Key + "=" + p.Value));
+
+    private static string BodyMd5(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(MD5.HashData(body));
 
     /// <summary>The path as the client sent (and signed) it, before any decoding.</summary>
     private static string RawPath(HttpContext context)

@@ -9,6 +9,8 @@ namespace SoketiOrleans.Gateway.Protocol;
 /// </summary>
 public static class AppSignature
 {
+    public static string Sign(App app, string signed) => app.Key + ":" + HmacSignature.Sign(app.Secret, signed);
+
     public static bool Matches(App app, string signed, string? auth)
     {
         if (auth is null)

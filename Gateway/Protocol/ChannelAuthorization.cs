@@ -8,5 +8,12 @@ namespace SoketiOrleans.Gateway.Protocol;
 public static class ChannelAuthorization
 {
     public static bool IsValid(App app, string socketId, string channel, string? channelData, string? auth) =>
-        AppSignature.Matches(app, channelData is null ? $"{socketId}:{channel}" : $"{socketId}:{channel}:{channelData}", auth);
+        AppSignature.Matches(app, Signed(socketId, channel, channelData), auth);
+
+    /// <summary>The <c>auth</c> the app's server would give this socket (the start-up warm-up's client).</summary>
+    public static string Sign(App app, string socketId, string channel, string? channelData) =>
+        AppSignature.Sign(app, Signed(socketId, channel, channelData));
+
+    private static string Signed(string socketId, string channel, string? channelData) =>
+        channelData is null ? $"{socketId}:{channel}" : $"{socketId}:{channel}:{channelData}";
 }

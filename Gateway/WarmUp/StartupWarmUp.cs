@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.HttpApi;
 using SoketiOrleans.Gateway.Metrics;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Protocol;
@@ -101,14 +101,8 @@ public sealed partial class StartupWarmUp(
     private async Task Call(HttpClient http, App app, HttpMethod method, string path, string? body, CancellationToken cancellationToken)
     {
         var absolutePath = $"{target.Server.AbsolutePath.TrimEnd('/')}/apps/{app.Id}/{path}";
-        var query = $"auth_key={app.Key}&auth_timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}&auth_version=1.0";
-        if (body is not null)
-        {
-            query += "&body_md5=" + Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(body)));
-        }
-
-        var signature = HmacSignature.Sign(app.Secret, $"{method.Method}\n{absolutePath}\n{query}");
-        using var request = new HttpRequestMessage(method, new Uri(target.Server, $"{absolutePath}?{query}&auth_signature={signature}"));
+        var query = RequestSignature.SignedQuery(app, method.Method, absolutePath, Encoding.UTF8.GetBytes(body ?? ""), DateTimeOffset.UtcNow);
+        using var request = new HttpRequestMessage(method, new Uri(target.Server, $"{absolutePath}?{query}"));
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using SoketiOrleans.Apps;
+using SoketiOrleans.Gateway.Protocol;
 using SoketiOrleans.Protocol;
 
 namespace SoketiOrleans.Gateway.WarmUp;
@@ -52,9 +53,7 @@ internal sealed class WarmUpSocket : IAsyncDisposable
     public Task Subscribe(string channel, CancellationToken cancellationToken)
     {
         var channelData = ChannelName.IsPresence(channel) ? JsonSerializer.Serialize(new { user_id = Id, user_info = new { } }) : null;
-        var auth = ChannelName.TypeOf(channel) == ChannelType.Public
-            ? null
-            : _app.Key + ":" + HmacSignature.Sign(_app.Secret, channelData is null ? $"{Id}:{channel}" : $"{Id}:{channel}:{channelData}");
+        var auth = ChannelName.TypeOf(channel) == ChannelType.Public ? null : ChannelAuthorization.Sign(_app, Id, channel, channelData);
         return Send(JsonSerializer.Serialize(new { @event = PusherEvents.Subscribe, data = new { channel, auth, channel_data = channelData } }, LeaveOutNulls), cancellationToken);
     }
 
