@@ -226,7 +226,7 @@ test('deploy/kubernetes: a config.json key the server refuses stops that same st
   assert.match(stderr, /^Invalid configuration:\n {2}- presence\.maxMembersPerChannel/);
 });
 
-test('deploy/Dockerfile passes the Dockerfile linter and runs the published server as a non-root user', () => {
+test('deploy/Dockerfile passes the Dockerfile linter and runs the published server as a non-root user, JIT-compiled (DOTNET_ReadyToRun=0)', () => {
   const text = readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8');
 
   assert.deepEqual(lintDockerfile(text), []);
@@ -237,6 +237,7 @@ test('deploy/Dockerfile passes the Dockerfile linter and runs the published serv
   const of = keyword => runtime.filter(i => i.keyword === keyword).map(i => i.args);
   assert.ok(instructions.some(i => i.keyword === 'RUN' && i.args === 'dotnet publish Silo -c Release --no-restore -o /app'));
   assert.deepEqual(of('USER'), ['$APP_UID']);
+  assert.deepEqual(of('ENV'), ['ASPNETCORE_HTTP_PORTS=', 'DOTNET_ReadyToRun=0']);
   assert.deepEqual(of('EXPOSE'), ['6001 9601']);
   assert.deepEqual(of('ENTRYPOINT'), ['["dotnet", "SoketiOrleans.Silo.dll"]']);
   assert.equal(of('HEALTHCHECK').length, 1);
