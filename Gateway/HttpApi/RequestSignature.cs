@@ -65,7 +65,7 @@ public static class RequestSignature
 
         var signature = parameters["auth_signature"];
         parameters.Remove("auth_signature");
-        return HmacSignature.Matches(app.Secret, Signed(context.Request.Method.ToUpperInvariant(), RawPath(context), parameters), signature)
+        return HmacSignature.Matches(app.Secret, Signed(context.Request.Method.ToUpperInvariant(), RawPath(context), Query(parameters)), signature)
             ? null
             : "Invalid signature: the auth_signature does not match the request.";
     }
@@ -84,12 +84,11 @@ public static class RequestSignature
             parameters["body_md5"] = BodyMd5(body);
         }
 
-        var signature = HmacSignature.Sign(app.Secret, Signed(method, path, parameters));
-        return Query(parameters) + "&auth_signature=" + signature;
+        var query = Query(parameters);
+        return query + "&auth_signature=" + HmacSignature.Sign(app.Secret, Signed(method, path, query));
     }
 
-    private static string Signed(string method, string path, SortedDictionary<string, string> parameters) =>
-        string.Join('\n', method, path, Query(parameters));
+    private static string Signed(string method, string path, string query) => string.Join('\n', method, path, query);
 
     private static string Query(SortedDictionary<string, string> parameters) => string.Join('&', parameters.Select(p => p.Key + "=" + p.Value));
 

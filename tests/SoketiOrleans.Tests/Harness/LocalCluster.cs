@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SoketiOrleans.Tests.Harness;
 
 /// <summary>
@@ -44,10 +46,9 @@ public sealed class LocalCluster : IAsyncDisposable
         try
         {
             cluster.Started(await ServerProcess.Start(env, args), "full");
-            var joining = new Dictionary<string, string>(env) { ["SOKETI_ORLEANS_PRIMARY_SILO_PORT"] = cluster[0].SiloPort.ToString() };
             for (var i = 1; i < count; i++)
             {
-                cluster.Started(await ServerProcess.Start(joining, args), "full");
+                cluster.Started(await ServerProcess.Start(cluster.LocalJoiner(), args), "full");
             }
 
             return cluster;
@@ -147,9 +148,7 @@ public sealed class LocalCluster : IAsyncDisposable
             throw new InvalidOperationException("A local mode process is always full");
         }
 
-        var environment = Net is null && Redis is null
-            ? new Dictionary<string, string>(_environment) { ["SOKETI_ORLEANS_PRIMARY_SILO_PORT"] = _nodes[0].SiloPort.ToString() }
-            : DiscoveryEnvironment(_nodes.Count, role);
+        var environment = Net is null && Redis is null ? LocalJoiner() : DiscoveryEnvironment(_nodes.Count, role);
         var node = await ServerProcess.Start(environment, _args);
         Started(node, role);
         return node;
@@ -172,6 +171,10 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <summary>The <c>cluster</c> mode process that leads Raft now (see <see cref="RaftLeader"/>).</summary>
     public Task<ServerProcess> Leader() => RaftLeader.Among(_nodes.Where(n => !n.HasExited).ToArray());
+
+    /// <summary>The variables of a <c>local</c> mode process that joins the first one's silo.</summary>
+    private Dictionary<string, string> LocalJoiner() =>
+        new(_environment) { ["SOKETI_ORLEANS_PRIMARY_SILO_PORT"] = _nodes[0].SiloPort.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>The variables of the process in <paramref name="role"/> that takes address <paramref name="index"/> of a <c>cluster</c> mode network (any mode's variables otherwise).</summary>
     private Dictionary<string, string> DiscoveryEnvironment(int index, string role)
