@@ -89,8 +89,9 @@ internal static class Ports
                 socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             }
 
+            // Bound, not listening: on Linux that bind already fails next to a listener, and a client
+            // connecting while the check listened would be accepted and then reset.
             socket.Bind(new IPEndPoint(address, port));
-            socket.Listen();
             return true;
         }
         catch (SocketException)
