@@ -291,8 +291,8 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
 
     private async Task AbortUnlessEnded(CancellationToken sessionEnded)
     {
-        // Every socket that closes ends its session in time but a few: awaited without throwing, that
-        // usual case costs no exception (one for each closed socket before).
+        // Nearly every closing socket ends its session in time: awaited without throwing, that usual
+        // case costs no exception.
         await Task.Delay(CloseHandshakeTimeout, sessionEnded).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!sessionEnded.IsCancellationRequested)
         {
