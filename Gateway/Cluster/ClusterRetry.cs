@@ -11,6 +11,14 @@ public static class ClusterRetry
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long one attempt of a read may wait before it is made again. A call whose message was lost
+    /// with a silo that died may be held by Orleans until its own 30 s timeout, and a read would then
+    /// wait out the whole budget and answer 503 although its grain is back within seconds. A read can
+    /// be made twice; a write is not abandoned this way (it may still be carried out).
+    /// </summary>
+    public static readonly TimeSpan ReadAttempt = TimeSpan.FromSeconds(3);
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(1);
 
@@ -20,7 +28,12 @@ public static class ClusterRetry
         return true;
     });
 
-    public static async Task<T> Run<T>(Func<Task<T>> call)
+    public static Task<T> Run<T>(Func<Task<T>> call) => Run(call, Budget);
+
+    /// <summary>As <see cref="Run{T}(Func{Task{T}})"/>, each attempt abandoned and made again after <see cref="ReadAttempt"/>.</summary>
+    public static Task<T> Read<T>(Func<Task<T>> call) => Run(call, ReadAttempt);
+
+    private static async Task<T> Run<T>(Func<Task<T>> call, TimeSpan attemptLimit)
     {
         var started = Environment.TickCount64;
         var delay = FirstRetry;
@@ -30,7 +43,8 @@ public static class ClusterRetry
             {
                 // A call Orleans holds (its own timeout is 30 s) must not outlast the budget either.
                 var left = Budget - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
-                return await call().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                var limit = left < attemptLimit ? left : attemptLimit;
+                return await call().WaitAsync(limit > TimeSpan.Zero ? limit : TimeSpan.Zero);
             }
             catch (Exception) when (Environment.TickCount64 - started + delay.TotalMilliseconds < Budget.TotalMilliseconds)
             {

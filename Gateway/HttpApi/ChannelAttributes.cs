@@ -17,9 +17,9 @@ internal sealed record ChannelAttributes(int? SubscriptionCount, int? UserCount,
     public static async Task<ChannelAttributes> Read(ICluster cluster, string appId, string channel, ChannelInfo wanted)
     {
         var key = ChannelKey.Format(appId, channel);
-        var subscriptions = wanted.SubscriptionCount ? ClusterRetry.Run(() => cluster.SubscriptionCount(key)) : null;
-        var users = wanted.UserCount && ChannelName.IsPresence(channel) ? ClusterRetry.Run(() => cluster.UserCount(key)) : null;
-        var cache = wanted.Cache && CacheChannels.IsCache(channel) ? ClusterRetry.Run(() => cluster.CachedEvent(key)) : null;
+        var subscriptions = wanted.SubscriptionCount ? ClusterRetry.Read(() => cluster.SubscriptionCount(key)) : null;
+        var users = wanted.UserCount && ChannelName.IsPresence(channel) ? ClusterRetry.Read(() => cluster.UserCount(key)) : null;
+        var cache = wanted.Cache && CacheChannels.IsCache(channel) ? ClusterRetry.Read(() => cluster.CachedEvent(key)) : null;
         return new ChannelAttributes(
             subscriptions is null ? null : await subscriptions,
             users is null ? null : await users,

@@ -37,7 +37,7 @@ internal sealed partial class ChannelsEndpoints(
 
         await Answer(context, request.App, async () =>
         {
-            var channels = await ClusterRetry.Run(() => cluster.Channels(request.App.Id, prefix.Length > 0 ? prefix : null));
+            var channels = await ClusterRetry.Read(() => cluster.Channels(request.App.Id, prefix.Length > 0 ? prefix : null));
             return PusherFrame.Json((channels, info), static (w, s) =>
             {
                 w.WriteStartObject();
@@ -113,7 +113,7 @@ internal sealed partial class ChannelsEndpoints(
 
         await Answer(context, request.App, async () =>
         {
-            var ids = await ClusterRetry.Run(() => cluster.UserIds(ChannelKey.Format(request.App.Id, channelName)));
+            var ids = await ClusterRetry.Read(() => cluster.UserIds(ChannelKey.Format(request.App.Id, channelName)));
             return PusherFrame.Json(ids, static (w, users) =>
             {
                 w.WriteStartObject();
