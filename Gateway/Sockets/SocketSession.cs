@@ -42,7 +42,13 @@ internal sealed partial class SocketSession(
             while (true)
             {
                 // An idle socket holds no buffer: a zero-byte read waits for the next message, and a
-                // buffer is rented only for reading it.
+                // buffer is rented only for reading it. On the server's own WebSocket the wait is
+                // this method's, so that the socket does not hold a receive in progress as well.
+                if (webSocket is PipeWebSocket pipe)
+                {
+                    pipe.InputArrived(await pipe.WaitForInputAsync(aborted));
+                }
+
                 var next = await webSocket.ReceiveAsync(Memory<byte>.Empty, aborted);
                 if (next.MessageType == WebSocketMessageType.Close || !await ReceiveMessage(next.EndOfMessage, aborted))
                 {

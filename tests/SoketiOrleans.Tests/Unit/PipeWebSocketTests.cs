@@ -298,6 +298,46 @@ public sealed class PipeWebSocketTests
     }
 
     [Fact]
+    public async Task A_wait_for_input_takes_nothing_and_the_receive_after_it_reads_the_whole_message()
+    {
+        var waiting = _socket.WaitForInputAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        await FromClient(Frame(0x1, "{\"event\":\"pusher:ping\"}"u8));
+        _socket.InputArrived(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal((WebSocketMessageType.Text, "{\"event\":\"pusher:ping\"}"), await Receive());
+    }
+
+    [Fact]
+    public async Task Abort_ends_a_wait_for_input_and_the_receive_after_it()
+    {
+        var waiting = _socket.WaitForInputAsync(CancellationToken.None);
+
+        _socket.Abort();
+        _socket.InputArrived(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+
+        // The abort's cancelled read is given back: the receive that follows fails at once, not waiting for bytes.
+        var error = await Assert.ThrowsAsync<WebSocketException>(() =>
+            _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(WebSocketError.InvalidState, error.WebSocketErrorCode);
+        Assert.Equal(WebSocketState.Aborted, _socket.State);
+    }
+
+    [Fact]
+    public async Task A_wait_on_an_aborted_socket_reads_nothing_and_the_receive_after_it_says_why()
+    {
+        _socket.Abort();
+
+        var waiting = _socket.WaitForInputAsync(CancellationToken.None);
+        Assert.True(waiting.IsCompleted);
+        _socket.InputArrived(await waiting);
+
+        var error = await Assert.ThrowsAsync<WebSocketException>(() => _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).AsTask());
+        Assert.Equal(WebSocketError.InvalidState, error.WebSocketErrorCode);
+    }
+
+    [Fact]
     public async Task Nothing_is_sent_after_the_close()
     {
         await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
