@@ -117,7 +117,7 @@ public sealed partial class ChannelSubscriptions(
     }
 
     internal Task UnsubscribeAll(PusherSocket socket) =>
-        Task.WhenAll(socket.Subscriptions.Keys.ToArray().Select(channel => Unsubscribe(socket, channel)));
+        Task.WhenAll(socket.Subscriptions.Names().Select(channel => Unsubscribe(socket, channel)));
 
     /// <summary>Sends the refusal when the subscription is not allowed.</summary>
     /// <param name="presence">The member the auth vouches for; null for channels other than presence.</param>

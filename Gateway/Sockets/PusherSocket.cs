@@ -35,6 +35,7 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     private long _signInDeadline;
     private volatile bool _discarding;
     private FixedWindowLimit _clientEventLimit;
+    private SocketChannels _subscriptions;
 
     public string Id { get; } = id;
 
@@ -43,7 +44,7 @@ public sealed class PusherSocket(string id, App app, WebSocket webSocket, long m
     internal AppMetrics Metrics { get; } = metrics;
 
     /// <summary>Channel name → subscription. Touched only by the socket's own message loop.</summary>
-    internal Dictionary<string, SocketSubscription> Subscriptions { get; } = new(StringComparer.Ordinal);
+    internal ref SocketChannels Subscriptions => ref _subscriptions;
 
     public bool IsClosing { get; private set; }
 
