@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using SoketiOrleans.Gateway.Sockets;
 
@@ -14,11 +13,7 @@ namespace SoketiOrleans.Silo.Transport;
 /// in a round, after that round's reads (in the next round when the round queued many); queued from
 /// another thread, handed over. A writer's frames are sent as soon as it has written them.
 /// </summary>
-/// <remarks>
-/// As a <see cref="PipeScheduler"/> it is where the connections' send loops and read resumptions run:
-/// scheduled from this thread, at the end of the round; from another, in the next one.
-/// </remarks>
-internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
+internal sealed unsafe partial class EventLoop : IDisposable
 {
     private const int MaxEvents = 256;
 
@@ -66,22 +61,12 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
         }
 
         Control(Linux.EpollCtlAdd, _wake, Linux.EpollIn, 0);
-        // Kestrel's socket transport's limits: 1 MB read ahead of the application, 64 KB queued to send.
-        InputOptions = new PipeOptions(readerScheduler: Inline, writerScheduler: this,
-            pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false);
-        OutputOptions = new PipeOptions(readerScheduler: this, writerScheduler: ThreadPool,
-            pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false);
         _thread = new Thread(Run) { IsBackground = true, Name = $"event loop {index}" };
         _thread.Start();
     }
 
-    /// <summary>A connection's input: the application's reads run where the loop's writes complete them.</summary>
-    public PipeOptions InputOptions { get; }
-
-    /// <summary>A connection's output: its send loop runs here; an application held back by a full buffer resumes on the thread pool.</summary>
-    public PipeOptions OutputOptions { get; }
-
-    public override void Schedule(Action<object?> action, object? state)
+    /// <summary>Runs a connection's sends and read resumptions: scheduled from this thread, at the end of the round; from another, in the next one.</summary>
+    public void Schedule(Action<object?> action, object? state)
     {
         if (t_current == this)
         {

@@ -15,8 +15,14 @@ namespace SoketiOrleans.Silo.Transport;
 /// </summary>
 internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched, IConnectionLoop
 {
-    /// <summary>Half a pipe segment: a read smaller than this takes a new segment rather than a sliver.</summary>
-    private const int MinReadSize = 2048;
+    private static readonly Action<object?> s_send = static connection => ((LoopConnection)connection!).Send();
+
+    private static readonly Action<object?> s_resumeReading = static state =>
+    {
+        var connection = (LoopConnection)state!;
+        connection._readPaused = false;
+        connection.Watch();
+    };
 
     private static long s_lastId;
 
@@ -26,21 +32,25 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
     private readonly long _number = Interlocked.Increment(ref s_lastId);
 
     /// <summary>Written by the loop as bytes arrive; read by the application, on the loop when it is waiting.</summary>
-    private readonly Pipe _input;
+    private readonly LoopInput _input;
 
-    /// <summary>Written by the application on any thread; read and sent by <see cref="Send"/> on the loop.</summary>
-    private readonly Pipe _output;
+    /// <summary>Written by the application on any thread; sent by <see cref="Send"/> on the loop.</summary>
+    private readonly LoopOutput _output;
 
     private readonly CancellationTokenSource _closed = new();
-    private readonly Task _sending;
 
     // Owned by the loop's thread.
     private int _watching;
     private bool _readPaused;
     private bool _readEnded;
-    private bool _socketClosed;
-    private TaskCompletionSource? _writable;
+    private bool _waitingToSend;
     private Exception? _shutdownReason;
+
+    /// <summary>Set on the loop as the socket is closed; read by <see cref="DisposeAsync"/>.</summary>
+    private volatile bool _socketClosed;
+
+    /// <summary>Made by <see cref="DisposeAsync"/>: done once the socket is closed.</summary>
+    private TaskCompletionSource? _shutDown;
 
     /// <summary>Set while Kestrel has the connection (<see cref="PassOn"/>): done when Kestrel has disposed it.</summary>
     private TaskCompletionSource? _kestrelDone;
@@ -55,8 +65,8 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
     {
         _fd = fd;
         _loop = loop;
-        _input = new Pipe(loop.InputOptions);
-        _output = new Pipe(loop.OutputOptions);
+        _input = new LoopInput(this);
+        _output = new LoopOutput(this);
         _transport = this;
         ConnectionClosed = _closed.Token;
         _self = GCHandle.Alloc(this);
@@ -71,9 +81,6 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
             Linux.close(fd);
             throw;
         }
-
-        // Kestrel has not seen the connection yet, so nothing has written to it: the send loop's first read waits.
-        _sending = Send();
     }
 
     public override string ConnectionId
@@ -110,9 +117,9 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
         RemoteEndPoint = Linux.RemoteEndPoint(_fd);
     }
 
-    PipeReader IDuplexPipe.Input => _input.Reader;
+    PipeReader IDuplexPipe.Input => _input;
 
-    PipeWriter IDuplexPipe.Output => _output.Writer;
+    PipeWriter IDuplexPipe.Output => _output;
 
     public override void Abort(ConnectionAbortedException abortReason) =>
         _loop.Schedule(static state =>
@@ -137,9 +144,17 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
     /// <summary>Called once what ran on the connection has returned (by Kestrel, or by the listener's front).</summary>
     public override async ValueTask DisposeAsync()
     {
-        _input.Reader.Complete();
-        _output.Writer.Complete();
-        await _sending;
+        _input.Complete();
+        _output.Complete();
+        // What was written goes out first; then the loop closes the socket.
+        var shutDown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.CompareExchange(ref _shutDown, shutDown, null);
+        if (_socketClosed)
+        {
+            _shutDown.TrySetResult();
+        }
+
+        await _shutDown.Task;
         _kestrelDone?.TrySetResult();
     }
 
@@ -164,70 +179,38 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
             Receive();
         }
 
-        if (_writable is { } writable && (hungUp || (events & Linux.EpollOut) != 0))
+        if (_waitingToSend && (hungUp || (events & Linux.EpollOut) != 0))
         {
-            _writable = null;
+            _waitingToSend = false;
             Watch();
-            writable.SetResult();
+            Send();
         }
     }
 
     /// <summary>One <c>recv</c>; whatever waits to read it runs now, on this thread.</summary>
-    private unsafe void Receive()
+    private void Receive()
     {
-        var writer = _input.Writer;
-        var memory = writer.GetMemory(MinReadSize);
-        nint received;
-        fixed (byte* buffer = memory.Span)
+        switch (_input.Receive(_fd, out var error))
         {
-            received = Linux.recv(_fd, buffer, memory.Length, 0);
-        }
-
-        if (received > 0)
-        {
-            writer.Advance((int)received);
-            var flush = writer.FlushAsync();
-            if (!flush.IsCompleted)
-            {
+            case LoopInput.Outcome.Full:
+                // The application has a full input buffer: reading resumes once it has read enough.
                 _readPaused = true;
                 Watch();
-                _ = ResumeAfter(flush);
-            }
-            else if (flush.GetAwaiter().GetResult() is { IsCompleted: true } or { IsCanceled: true })
-            {
+                break;
+            case LoopInput.Outcome.Ended:
                 EndReading(null);
-            }
-
-            return;
-        }
-
-        if (received == 0)
-        {
-            EndReading(null);
-            return;
-        }
-
-        var error = Marshal.GetLastPInvokeError();
-        if (error is not (Linux.WouldBlock or Linux.Interrupted))
-        {
-            EndReading(Failure(error, "recv"));
+                break;
+            case LoopInput.Outcome.Failed when error is not (Linux.WouldBlock or Linux.Interrupted):
+                EndReading(Failure(error, "recv"));
+                break;
         }
     }
 
-    /// <summary>The application had a full input buffer: reading resumes once it has read enough (on the loop: the pipe's writer scheduler).</summary>
-    private async Task ResumeAfter(ValueTask<FlushResult> flush)
-    {
-        var result = await flush;
-        _readPaused = false;
-        if (result.IsCompleted || result.IsCanceled)
-        {
-            EndReading(null);
-        }
-        else
-        {
-            Watch();
-        }
-    }
+    /// <summary>From any thread: the application has read enough of a full input buffer.</summary>
+    public void ResumeReading() => _loop.Schedule(s_resumeReading, this);
+
+    /// <summary>From any thread: the application flushed (or completed) its output.</summary>
+    public void ScheduleSend() => _loop.Schedule(s_send, this);
 
     private void EndReading(Exception? error)
     {
@@ -238,100 +221,32 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
 
         _readEnded = true;
         Watch();
-        _input.Writer.Complete(_shutdownReason ?? error);
+        _input.End(_shutdownReason ?? error);
         // As Kestrel's socket transport: the token's callbacks run on the thread pool, not in here.
         ThreadPool.UnsafeQueueUserWorkItem(static connection => connection._closed.Cancel(), this, preferLocal: false);
     }
 
-    /// <summary>Sends what the application writes, in order, as soon as the loop comes round to it.</summary>
-    private async Task Send()
+    /// <summary>Sends what the application flushed, in order, as soon as the loop comes round to it.</summary>
+    private void Send()
     {
-        var output = _output.Reader;
-        Exception? error = null;
-        try
+        if (_socketClosed || _waitingToSend)
         {
-            while (true)
-            {
-                var result = await output.ReadAsync();
-                if (result.IsCanceled)
-                {
-                    break;
-                }
-
-                var buffer = result.Buffer;
-                while (!buffer.IsEmpty)
-                {
-                    var sent = SendSome(buffer);
-                    if (sent == 0)
-                    {
-                        await Writable();
-                        continue;
-                    }
-
-                    buffer = buffer.Slice(sent);
-                }
-
-                output.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            error = e;
-        }
-        finally
-        {
-            Shutdown(error);
-            output.Complete();
-        }
-    }
-
-    /// <returns>How many bytes the socket took: 0 when its buffer is full.</returns>
-    private unsafe long SendSome(in System.Buffers.ReadOnlySequence<byte> buffer)
-    {
-        if (_socketClosed)
-        {
-            // Its number may already be another connection's.
-            throw new ConnectionAbortedException("The connection was closed before this send.", _shutdownReason!);
+            return;
         }
 
-        long total = 0;
-        foreach (var segment in buffer)
+        switch (_output.Send(_fd, out var error))
         {
-            nint sent;
-            do
-            {
-                fixed (byte* bytes = segment.Span)
-                {
-                    sent = Linux.send(_fd, bytes, segment.Length, Linux.NoSignal);
-                }
-            }
-            while (sent < 0 && Marshal.GetLastPInvokeError() == Linux.Interrupted);
-
-            if (sent < 0)
-            {
-                var error = Marshal.GetLastPInvokeError();
-                return error == Linux.WouldBlock ? total : throw Failure(error, "send");
-            }
-
-            total += sent;
-            if (sent < segment.Length)
-            {
+            case LoopOutput.Outcome.Blocked:
+                _waitingToSend = true;
+                Watch();
                 break;
-            }
+            case LoopOutput.Outcome.Finished:
+                Shutdown(_output.CompletedWith);
+                break;
+            case LoopOutput.Outcome.Failed:
+                Shutdown(Failure(error, "send"));
+                break;
         }
-
-        return total;
-    }
-
-    private Task Writable()
-    {
-        _writable = new TaskCompletionSource();
-        Watch();
-        return _writable.Task;
     }
 
     /// <summary>Tells epoll what this connection waits for now.</summary>
@@ -342,7 +257,7 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
             return;
         }
 
-        var events = (_readEnded || _readPaused ? 0 : Linux.EpollIn) | (_writable is null ? 0 : Linux.EpollOut);
+        var events = (_readEnded || _readPaused ? 0 : Linux.EpollIn) | (_waitingToSend ? Linux.EpollOut : 0);
         if (events != _watching)
         {
             _watching = events;
@@ -369,18 +284,13 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
         // As Kestrel's sockets, a FIN even for an abort; it fails harmlessly on a socket the peer reset.
         Linux.shutdown(_fd, Linux.ShutdownBoth);
         Linux.close(_fd);
-        if (_readPaused)
-        {
-            // Its resumption then finds the input ended rather than waiting for a reader that may never come.
-            _input.Writer.CancelPendingFlush();
-        }
-
+        // The output first: once the input has ended (and the closed token fires), a flush already says nothing more goes out.
+        _waitingToSend = false;
+        _output.Close();
         EndReading(null);
-        _output.Reader.CancelPendingRead();
-        if (_writable is { } writable)
+        if (Interlocked.CompareExchange(ref _shutDown, null, null) is { } shutDown)
         {
-            _writable = null;
-            writable.SetException(_shutdownReason);
+            shutDown.TrySetResult();
         }
     }
 
