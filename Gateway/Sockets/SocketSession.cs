@@ -60,6 +60,13 @@ internal sealed partial class SocketSession(
         {
             // The client went away.
         }
+        catch (IOException)
+        {
+            // The connection failed (a reset) under the wait for input, which meets the transport's
+            // own exception where a receive would have turned it into a WebSocketException: the
+            // WebSocket is aborted as that receive would have, so no close is written to a dead socket.
+            webSocket.Abort();
+        }
         finally
         {
             socket.Close(ClientCloseCode(webSocket), "");

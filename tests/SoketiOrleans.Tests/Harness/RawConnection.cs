@@ -78,6 +78,13 @@ internal sealed class RawConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the connection with a reset (RST), as a client that vanishes does: no close frame, no FIN.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     public static byte[] MaskedText(string text) => ClientFrame(0x1, Encoding.UTF8.GetBytes(text));
 
     /// <summary>A client's frame, whole and short (under 126 bytes), masked unless told otherwise.</summary>
