@@ -18,11 +18,24 @@ internal sealed class RawConnection : IAsyncDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
+    private const string Upgrade =
+        "GET /app/app-key?protocol=7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
     public static async Task<RawConnection> Open(int port)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync("127.0.0.1", port);
         return new RawConnection(socket);
+    }
+
+    /// <summary>A connection to the default app past its WebSocket handshake and <c>pusher:connection_established</c>.</summary>
+    public static async Task<RawConnection> OpenWebSocket(int port)
+    {
+        var connection = await Open(port);
+        await connection.Send(Upgrade);
+        await connection.ReadHead();
+        Assert.Contains("pusher:connection_established", await connection.ReadTextFrame());
+        return connection;
     }
 
     public Task Send(string text) => Send(Encoding.ASCII.GetBytes(text));

@@ -9,18 +9,7 @@ namespace SoketiOrleans.Tests.Wire;
 [Collection(nameof(DefaultServer))]
 public sealed class WebSocketFramingTests(ServerFixture fixture)
 {
-    private const string Upgrade =
-        "GET /app/app-key?protocol=7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-
-    /// <summary>A connection past its handshake and <c>pusher:connection_established</c>.</summary>
-    private async Task<RawConnection> Connect()
-    {
-        var connection = await RawConnection.Open(fixture.Server.Port);
-        await connection.Send(Upgrade);
-        await connection.ReadHead();
-        Assert.Contains("pusher:connection_established", await connection.ReadTextFrame());
-        return connection;
-    }
+    private Task<RawConnection> Connect() => RawConnection.OpenWebSocket(fixture.Server.Port);
 
     [Fact]
     public async Task A_ping_frame_is_answered_with_a_pong_that_carries_its_payload_and_the_socket_keeps_working()
