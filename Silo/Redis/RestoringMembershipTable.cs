@@ -8,9 +8,14 @@ namespace SoketiOrleans.Silo.Redis;
 /// Orleans' Redis membership table, made to survive a Redis that comes back empty (restarted
 /// without persistence, or flushed). Orleans cannot read a table without its version row, and a silo
 /// that finds itself missing from a table whose version moved on stops its process. So when this
-/// silo reads the table and finds the version or its own row gone, it writes them back first: the
-/// version no lower than the highest it has seen (Orleans ignores older tables), then its own last
-/// entry. Every live silo does the same at its next read, and the cluster re-forms without a restart.
+/// silo reads the table and finds the version, its own row or the row of a silo it last read as
+/// active gone, it writes them back first: the version no lower than the highest it has seen
+/// (Orleans ignores older tables), then its own last entry and the others' last read ones. The
+/// others' matter as much as its own: a silo whose view loses a live one takes it for dead, and its
+/// grain directory drops that silo's activations, so a grain would be activated a second time
+/// beside the one still running there. An active row never leaves the table otherwise (a silo is
+/// declared dead before its row is cleaned up), and one written back for a silo that died during
+/// the outage is declared dead again by the probes.
 /// </summary>
 internal sealed partial class RestoringMembershipTable(
     IMembershipTable inner, RedisKey key, IDatabase redis, SiloAddress self, ILogger<RestoringMembershipTable> logger) : IMembershipTable
@@ -19,6 +24,9 @@ internal sealed partial class RestoringMembershipTable(
 
     private MembershipEntry? _own;
     private int _highestVersion;
+
+    /// <summary>The other silos this silo last read as active.</summary>
+    private MembershipEntry[] _othersActive = [];
 
     public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken = default)
     {
@@ -32,27 +40,45 @@ internal sealed partial class RestoringMembershipTable(
             // The version row is gone: the table was lost.
         }
 
-        if (_own is { Status: SiloStatus.Active } own && (data is null || !data.Members.Any(m => m.Item1.SiloAddress.Equals(self))))
+        if (Lost(data) is { Count: > 0 } lost)
         {
-            await Restore(own, cancellationToken);
+            await Restore(lost, cancellationToken);
             data = await inner.ReadAllAsync(cancellationToken);
         }
 
         _highestVersion = Math.Max(_highestVersion, data!.Version.Version);
+        _othersActive = data.Members.Select(m => m.Item1).Where(e => e.Status == SiloStatus.Active && !e.SiloAddress.Equals(self)).ToArray();
         return data;
     }
 
-    private async Task Restore(MembershipEntry own, CancellationToken cancellationToken)
+    /// <summary>The entries to write back: this silo's own first, once it is active, then the other active silos' missing from <paramref name="data"/>.</summary>
+    private List<MembershipEntry> Lost(MembershipTableData? data)
     {
-        LogRestoring(logger, self.ToString(), _highestVersion);
-        await redis.HashSetAsync(key, VersionField, _highestVersion.ToString(CultureInfo.InvariantCulture), When.NotExists);
-        for (var attempt = 0; attempt < 5; attempt++)
+        var present = data?.Members.Select(m => m.Item1.SiloAddress).ToHashSet() ?? [];
+        var lost = new List<MembershipEntry>();
+        if (_own is { Status: SiloStatus.Active } own && !present.Contains(self))
         {
-            var data = await inner.ReadAllAsync(cancellationToken);
-            if (data.Members.Any(m => m.Item1.SiloAddress.Equals(self))
-                || await inner.InsertRowAsync(own, data.Version.Next(), cancellationToken))
+            lost.Add(own);
+        }
+
+        lost.AddRange(_othersActive.Where(e => !present.Contains(e.SiloAddress)));
+        return lost;
+    }
+
+    private async Task Restore(List<MembershipEntry> lost, CancellationToken cancellationToken)
+    {
+        LogRestoring(logger, string.Join(", ", lost.Select(e => e.SiloAddress)), self.ToString(), _highestVersion);
+        await redis.HashSetAsync(key, VersionField, _highestVersion.ToString(CultureInfo.InvariantCulture), When.NotExists);
+        foreach (var entry in lost)
+        {
+            for (var attempt = 0; attempt < 5; attempt++)
             {
-                return;
+                var data = await inner.ReadAllAsync(cancellationToken);
+                if (data.Members.Any(m => m.Item1.SiloAddress.Equals(entry.SiloAddress))
+                    || await inner.InsertRowAsync(entry, data.Version.Next(), cancellationToken))
+                {
+                    break;
+                }
             }
         }
     }
@@ -121,6 +147,6 @@ internal sealed partial class RestoringMembershipTable(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The membership table in Redis lost this silo ({Silo}); writing it back (table version at least {Version})")]
-    private static partial void LogRestoring(ILogger logger, string silo, int version);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The membership table in Redis lost the entries of {Silos}; silo {Silo} writes them back (table version at least {Version})")]
+    private static partial void LogRestoring(ILogger logger, string silos, string silo, int version);
 }
