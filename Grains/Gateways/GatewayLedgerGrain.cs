@@ -15,8 +15,11 @@ namespace SoketiOrleans.Grains.Gateways;
 [AwayFromGatewayPlacement]
 public sealed partial class GatewayLedgerGrain(
     LiveGateways gateways, [FromKeyedServices(GatewayLease.Clock)] TimeProvider time, ILogger<GatewayLedgerGrain> logger)
-    : Grain, IGatewayLedgerGrain
+    : Grain, IGatewayLedgerGrain, IGrainMigrationParticipant
 {
+    private const string EntriesKey = "entries";
+    private const string VersionKey = "version";
+
     /// <summary>Gateways renew every 5 s; three missed renewals and the gateway is taken for gone.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
 
@@ -80,14 +83,31 @@ public sealed partial class GatewayLedgerGrain(
     }
 
     /// <summary>
-    /// Placed in the gateway's own silo because it was the only one: once another silo is up, let
-    /// the gateway's next renewal place the ledger there (it then sends its whole state again).
+    /// Placed in the gateway's own silo because it was the only one: once another silo is up, the
+    /// ledger moves there with what it holds. (Deactivated instead, it held nothing until the
+    /// gateway's next report had been answered "send everything" and everything had been sent
+    /// again: a gateway that died in those moments, up to its next renewal and two round trips
+    /// later, left its sockets' channels and presence members behind.)
     /// </summary>
     private void MoveAwayFromGateway()
     {
         if (gateways.CouldMoveAwayFrom(GatewayId))
         {
-            DeactivateOnIdle();
+            MigrateOnIdle();
+        }
+    }
+
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        dehydrationContext.TryAddValue(EntriesKey, _entries.All.ToArray());
+        dehydrationContext.TryAddValue(VersionKey, _entries.Version);
+    }
+
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue<LedgerEntry[]>(EntriesKey, out var entries) && rehydrationContext.TryGetValue<long>(VersionKey, out var version))
+        {
+            _entries.Restore(entries, version);
         }
     }
 

@@ -12,6 +12,17 @@ public sealed class LedgerEntries
 
     public IReadOnlyCollection<LedgerEntry> All => _entries.Values;
 
+    /// <summary>Takes what a moving ledger held (<see cref="GatewayLedgerGrain.OnRehydrate"/>).</summary>
+    public void Restore(IEnumerable<LedgerEntry> entries, long version)
+    {
+        foreach (var entry in entries)
+        {
+            _entries[(entry.Target, entry.Key)] = entry;
+        }
+
+        Version = version;
+    }
+
     /// <returns>false, and nothing taken, when the report builds on a version this copy does not hold.</returns>
     public bool Take(LedgerReport report)
     {

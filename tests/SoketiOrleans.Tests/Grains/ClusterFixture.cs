@@ -26,7 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
-    private sealed class WithGrainServices : ISiloConfigurator
+    internal sealed class WithGrainServices : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
