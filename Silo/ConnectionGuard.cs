@@ -20,24 +20,39 @@ internal sealed partial class ConnectionGuard(ILogger<ConnectionGuard> logger)
     /// <summary>How many connections a process with this open-file limit takes.</summary>
     public static long Cap(long openFileLimit) => openFileLimit - Math.Clamp(openFileLimit / 10, 512, 65_536);
 
+    /// <summary>As Kestrel connection middleware (with TLS, or without the event loops).</summary>
     public async Task OnConnection(ConnectionContext connection, ConnectionDelegate next)
     {
-        var open = Interlocked.Increment(ref _open);
+        if (!TryAdmit(connection))
+        {
+            return;
+        }
+
         try
         {
-            if (OpenFileLimit.Current() is { } limit && open > Cap(limit))
-            {
-                Refuse(connection, limit);
-                return;
-            }
-
             await next(connection);
         }
         finally
         {
-            Interlocked.Decrement(ref _open);
+            Leave();
         }
     }
+
+    /// <returns>False, with the connection aborted, when it is one too many; otherwise it counts until <see cref="Leave"/>.</returns>
+    public bool TryAdmit(ConnectionContext connection)
+    {
+        var open = Interlocked.Increment(ref _open);
+        if (OpenFileLimit.Current() is { } limit && open > Cap(limit))
+        {
+            Interlocked.Decrement(ref _open);
+            Refuse(connection, limit);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Leave() => Interlocked.Decrement(ref _open);
 
     private void Refuse(ConnectionContext connection, long limit)
     {

@@ -82,12 +82,10 @@ static async Task Serve(SoketiOptions options, RedisStore? redis, ClusterRejoin 
             if (options.Tls is null && port.ApplicationServices.GetService<LoopFronts>() is { } fronts)
             {
                 // The event loops run the guard and the upgrades themselves; Kestrel gets HTTP only.
-                var upgrades = GatewayHostingExtensions.SoketiUpgrades(port.ApplicationServices);
-                fronts.Set(options.Port, kestrel =>
-                {
-                    ConnectionDelegate next = upgrades is null ? kestrel : connection => upgrades(connection, kestrel);
-                    return connection => guard.OnConnection(connection, next);
-                });
+                var upgrades = GatewayHostingExtensions.SoketiUpgradesOpen(port.ApplicationServices);
+                fronts.Set(options.Port, guard, kestrel => upgrades is null
+                    ? connection => Task.FromResult(kestrel(connection))
+                    : connection => upgrades(connection, kestrel));
                 return;
             }
 

@@ -91,17 +91,20 @@ public static class GatewayHostingExtensions
     /// </summary>
     public static ListenOptions UseSoketiUpgrades(this ListenOptions listen)
     {
-        if (SoketiUpgrades(listen.ApplicationServices) is { } upgrades)
+        if (listen.ApplicationServices.GetService<WebSocketUpgrades>() is { } upgrades)
         {
-            listen.Use(next => connection => upgrades(connection, next));
+            listen.Use(next => connection => upgrades.OnConnection(connection, next));
         }
 
         return listen;
     }
 
-    /// <summary>The connection middleware that serves WebSocket upgrades and passes every other connection on; null in a process without a gateway.</summary>
-    public static Func<ConnectionContext, ConnectionDelegate, Task>? SoketiUpgrades(IServiceProvider services) =>
-        services.GetService<WebSocketUpgrades>() is { } upgrades ? upgrades.OnConnection : null;
+    /// <summary>
+    /// What serves WebSocket upgrades and passes every other connection on, as a front of the event
+    /// loops runs it (<see cref="WebSocketUpgrades.Open"/>); null in a process without a gateway.
+    /// </summary>
+    public static Func<ConnectionContext, ConnectionDelegate, Task<Task>>? SoketiUpgradesOpen(IServiceProvider services) =>
+        services.GetService<WebSocketUpgrades>() is { } upgrades ? upgrades.Open : null;
 
     public static WebApplication MapSoketiGateway(this WebApplication app)
     {

@@ -408,7 +408,7 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
         }
     }
 
-    /// <summary>Ends a pending receive or a send held up by a client that does not read; the connection itself is closed by <see cref="WebSocketUpgrades"/>.</summary>
+    /// <summary>Ends a pending receive or a send held up by a client that does not read; the connection itself is cut when the WebSocket is disposed.</summary>
     public override void Abort()
     {
         lock (_sending)
@@ -433,12 +433,21 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
         _disposed = true;
         _input.CancelPendingRead();
         _output.CancelPendingFlush();
+        bool aborted;
         lock (_sending)
         {
-            if (_state != WebSocketState.Aborted)
+            aborted = _state == WebSocketState.Aborted;
+            if (!aborted)
             {
                 _state = WebSocketState.Closed;
             }
+        }
+
+        if (aborted)
+        {
+            // Nothing more may go out on a connection whose WebSocket was aborted (a client that
+            // vanished, or one too slow to take even the close frame).
+            connection.Abort();
         }
     }
 }

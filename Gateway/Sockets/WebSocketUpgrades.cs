@@ -17,37 +17,37 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptio
 
     private readonly byte[] _start = UpgradeRequest.Start(options.PathPrefix);
 
-    public async Task OnConnection(ConnectionContext connection, ConnectionDelegate next)
+    /// <summary>As Kestrel connection middleware (with TLS, or without the event loops).</summary>
+    public async Task OnConnection(ConnectionContext connection, ConnectionDelegate next) => await await Open(connection, next);
+
+    /// <summary>
+    /// Reads the connection's first request and opens its session, or hands it to <paramref name="next"/>.
+    /// Completes with what runs the rest of the connection's life, so that no method stays suspended
+    /// here for it (the event loops' listener awaits both).
+    /// </summary>
+    public async Task<Task> Open(ConnectionContext connection, ConnectionDelegate next)
     {
         var (request, passOn) = await ReadUpgrade(connection);
         if (request is null)
         {
-            if (passOn)
-            {
-                await next(connection);
-            }
-
-            return;
+            return passOn ? next(connection) : Task.CompletedTask;
         }
 
-        WebSocket? webSocket = null;
+        (WebSocket? WebSocket, SocketSession? Session) opened;
         try
         {
-            (webSocket, var session) = await endpoint.Open(request.AppKey, request.Protocol, request.Origin, Acceptor(request, connection), connection.ConnectionClosed);
-            if (session is not null)
-            {
-                await session.Run(connection.ConnectionClosed);
-            }
+            opened = await endpoint.Open(request.AppKey, request.Protocol, request.Origin, Acceptor(request, connection), connection.ConnectionClosed);
         }
-        finally
+        catch
         {
-            // After a completed close handshake Kestrel ends the connection when this returns,
-            // sending what is queued; anything else (an abort, a client that vanished) is cut now.
-            if (webSocket?.State != WebSocketState.Closed)
-            {
-                connection.Abort();
-            }
+            connection.Abort();
+            throw;
         }
+
+        // A refused WebSocket is disposed already, and a session disposes its own when it ends: one
+        // that was not closed with a completed handshake cuts its connection then (PipeWebSocket.Dispose);
+        // after a completed one, the connection ends once what is queued is sent.
+        return opened.Session?.Run(connection.ConnectionClosed) ?? Task.CompletedTask;
     }
 
     /// <summary>

@@ -13,11 +13,24 @@ namespace SoketiOrleans.Silo.Transport;
 /// </summary>
 internal sealed class LoopFronts
 {
-    private readonly ConcurrentDictionary<int, Func<ConnectionDelegate, ConnectionDelegate>> _byPort = new();
+    private readonly ConcurrentDictionary<int, LoopFront> _byPort = new();
 
-    /// <summary>Serves the connections of every address bound with this port through the middleware <paramref name="front"/> builds on the delegate that hands a connection to Kestrel.</summary>
-    public void Set(int port, Func<ConnectionDelegate, ConnectionDelegate> front) => _byPort[port] = front;
+    /// <summary>
+    /// Serves the connections of every address bound with this port: each admitted by
+    /// <paramref name="guard"/>, then opened by what <paramref name="open"/> builds on the delegate
+    /// that hands a connection to Kestrel.
+    /// </summary>
+    public void Set(int port, ConnectionGuard guard, Func<ConnectionDelegate, ConnectionOpener> open) => _byPort[port] = new LoopFront(guard, open);
 
-    public Func<ConnectionDelegate, ConnectionDelegate>? For(EndPoint endpoint) =>
+    public LoopFront? For(EndPoint endpoint) =>
         endpoint is IPEndPoint ip && _byPort.TryGetValue(ip.Port, out var front) ? front : null;
 }
+
+/// <summary>
+/// A front's first steps on a connection (such as reading an upgrade): completes with the task that
+/// runs the rest of the connection's life, which the listener awaits, so that no method of the front
+/// stays suspended for as long as the connection lives.
+/// </summary>
+internal delegate Task<Task> ConnectionOpener(ConnectionContext connection);
+
+internal sealed record LoopFront(ConnectionGuard Guard, Func<ConnectionDelegate, ConnectionOpener> Open);

@@ -26,7 +26,8 @@ internal sealed partial class LoopListener : IConnectionListener, IWatched
     private readonly EventLoop _loop;
     private readonly Func<EventLoop> _nextLoop;
     private readonly GCHandle _self;
-    private readonly ConnectionDelegate? _front;
+    private readonly ConnectionGuard? _guard;
+    private readonly ConnectionOpener? _open;
     private readonly Action<LoopConnection> _serve;
     private readonly ILogger _logger;
     private readonly Channel<LoopConnection> _accepted = Channel.CreateUnbounded<LoopConnection>(
@@ -34,11 +35,12 @@ internal sealed partial class LoopListener : IConnectionListener, IWatched
 
     private int _stopped;
 
-    /// <param name="front">Builds what runs first on every connection on the delegate that hands a connection to Kestrel. None: Kestrel takes every connection.</param>
-    public LoopListener(IPEndPoint endpoint, Func<EventLoop> nextLoop, Func<ConnectionDelegate, ConnectionDelegate>? front, ILogger logger)
+    /// <param name="front">What runs first on every connection. None: Kestrel takes every connection.</param>
+    public LoopListener(IPEndPoint endpoint, Func<EventLoop> nextLoop, LoopFront? front, ILogger logger)
     {
         _nextLoop = nextLoop;
-        _front = front?.Invoke(PassOn);
+        _guard = front?.Guard;
+        _open = front?.Open(PassOn);
         _serve = connection => _ = Serve(connection);
         _logger = logger;
         _socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -97,7 +99,7 @@ internal sealed partial class LoopListener : IConnectionListener, IWatched
                 continue;
             }
 
-            if (_front is null)
+            if (_open is null)
             {
                 connection.ReadEndPoints();
                 _accepted.Writer.TryWrite(connection);
@@ -115,16 +117,27 @@ internal sealed partial class LoopListener : IConnectionListener, IWatched
     /// <summary>Runs the front on a connection, as Kestrel runs its connection middleware; disposes it after, unless Kestrel took it.</summary>
     private async Task Serve(LoopConnection connection)
     {
+        var admitted = _guard!.TryAdmit(connection);
         try
         {
-            await _front!(connection);
+            if (admitted)
+            {
+                await await _open!(connection);
+            }
         }
         catch (Exception e)
         {
+            // What failed may have left the connection anywhere in a message: it is cut, not ended in order.
             LogFailed(_logger, e, connection.ConnectionId);
+            connection.Abort(new ConnectionAbortedException("The connection's processing failed.", e));
         }
         finally
         {
+            if (admitted)
+            {
+                _guard.Leave();
+            }
+
             if (!connection.PassedOn)
             {
                 await connection.DisposeAsync();
