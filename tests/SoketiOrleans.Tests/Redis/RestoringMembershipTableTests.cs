@@ -39,11 +39,7 @@ public sealed class RestoringMembershipTableTests : IAsyncLifetime
     [Fact]
     public async Task A_silo_that_finds_the_table_empty_writes_back_every_active_silo_it_knew()
     {
-        var a = await Table(_a);
-        var b = await Table(_b);
-        await a.InitializeMembershipTableAsync(tryInitTableVersion: true);
-        Assert.True(await a.InsertRowAsync(Entry(_a), (await a.ReadAllAsync()).Version.Next()));
-        Assert.True(await b.InsertRowAsync(Entry(_b), (await b.ReadAllAsync()).Version.Next()));
+        var (a, b) = await TwoSilos(SiloStatus.Active);
         var before = await a.ReadAllAsync();
         Assert.Equal([_a, _b], Active(before));
         Assert.Equal([_a, _b], Active(await b.ReadAllAsync()));
@@ -61,17 +57,24 @@ public sealed class RestoringMembershipTableTests : IAsyncLifetime
     [Fact]
     public async Task A_silo_last_read_as_dead_is_not_written_back()
     {
-        var a = await Table(_a);
-        var b = await Table(_b);
-        await a.InitializeMembershipTableAsync(tryInitTableVersion: true);
-        Assert.True(await a.InsertRowAsync(Entry(_a), (await a.ReadAllAsync()).Version.Next()));
-        Assert.True(await b.InsertRowAsync(Entry(_b, SiloStatus.Dead), (await b.ReadAllAsync()).Version.Next()));
+        var (a, _) = await TwoSilos(SiloStatus.Dead);
         Assert.Equal([_a], Active(await a.ReadAllAsync()));
 
         Assert.Equal("OK", await _redis.Command("FLUSHALL"));
 
         var after = await a.ReadAllAsync();
         Assert.Equal([_a], after.Members.Select(m => m.Item1.SiloAddress));
+    }
+
+    /// <summary>Silo A, active, and silo B with <paramref name="statusOfB"/>, each in the table through its own.</summary>
+    private async Task<(RestoringMembershipTable A, RestoringMembershipTable B)> TwoSilos(SiloStatus statusOfB)
+    {
+        var a = await Table(_a);
+        var b = await Table(_b);
+        await a.InitializeMembershipTableAsync(tryInitTableVersion: true);
+        Assert.True(await a.InsertRowAsync(Entry(_a), (await a.ReadAllAsync()).Version.Next()));
+        Assert.True(await b.InsertRowAsync(Entry(_b, statusOfB), (await b.ReadAllAsync()).Version.Next()));
+        return (a, b);
     }
 
     private static SiloAddress[] Active(MembershipTableData data) =>
