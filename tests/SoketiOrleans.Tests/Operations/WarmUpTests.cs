@@ -30,47 +30,48 @@ public sealed partial class WarmUpTests
         });
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         Uri[] probes = [new(server.HttpUri, "/ready"), new($"http://127.0.0.1:{metricsPort}/ready")];
-        var answers = probes.ToDictionary(p => p, _ => new List<(int Status, string Body)>());
-        var readyAt = new Dictionary<Uri, DateTime>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (readyAt.Count < probes.Length)
+
+        // Each port is probed on its own, so that one answer slow in coming (a busy machine) does
+        // not keep the other port from being asked while the warm-up runs.
+        async Task<(List<(int Status, string Body)> Answers, DateTime ReadyAt)> Probe(Uri probe)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"/ready never answered 200 on both ports:\n{server.Output}");
-            Assert.False(server.HasExited, server.Output);
-            foreach (var probe in probes.Where(p => !readyAt.ContainsKey(p)))
+            var answers = new List<(int Status, string Body)>();
+            while (true)
             {
+                Assert.True(DateTime.UtcNow < deadline, $"{probe} never answered 200:\n{server.Output}");
+                Assert.False(server.HasExited, server.Output);
                 try
                 {
                     using var response = await http.GetAsync(probe);
                     var answer = ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
                     if (answer.Item1 == 200)
                     {
-                        readyAt[probe] = DateTime.UtcNow;
                         Assert.Equal("OK", answer.Item2);
+                        return (answers, DateTime.UtcNow);
                     }
-                    else
-                    {
-                        answers[probe].Add(answer);
-                    }
+
+                    answers.Add(answer);
                 }
                 catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
                 {
                     // not listening yet
                 }
-            }
 
-            await Task.Delay(10);
+                await Task.Delay(10);
+            }
         }
 
+        var probed = await Task.WhenAll(probes.Select(Probe));
         var line = await Eventually.Get(() => Task.FromResult(server.Output), o => WarmedUp().IsMatch(o), "the warm-up's log line");
         var warmedAt = DateTime.ParseExact(WarmedUp().Match(line).Groups[1].Value, "yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-        foreach (var probe in probes)
+        foreach (var (probe, (answers, readyAt)) in probes.Zip(probed))
         {
             // Both ports listen before the warm-up starts, so each probe saw it warming.
-            Assert.NotEmpty(answers[probe]);
-            Assert.All(answers[probe], a => Assert.Equal((503, Starting), a));
-            Assert.True(warmedAt <= readyAt[probe], $"warmed up at {warmedAt:O}, {probe} answered 200 at {readyAt[probe]:O}");
+            Assert.NotEmpty(answers);
+            Assert.All(answers, a => Assert.Equal((503, Starting), a));
+            Assert.True(warmedAt <= readyAt, $"warmed up at {warmedAt:O}, {probe} answered 200 at {readyAt:O}");
         }
     }
 
