@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
@@ -25,8 +26,11 @@ public sealed class SlowConsumerTests(SmallBackpressureFixture fixture) : IClass
         var channel = Names.Unique("firehose-");
         await using var reader = await RawPusherClient.Connect(fixture.Server.WebSocketUri());
         await reader.SubscribePublic(channel);
-        using var stalled = await SubscribeWithTinyReceiveBuffer(channel);
-        using var neverReads = await SubscribeWithTinyReceiveBuffer(channel);
+        var (stalledClient, _) = await SubscribeWithTinyReceiveBuffer(channel);
+        using var stalled = stalledClient;
+        var (neverReadsClient, neverReadsPort) = await SubscribeWithTinyReceiveBuffer(channel);
+        using var neverReads = neverReadsClient;
+        Assert.True(ProcessSockets.Holds(fixture.Server.Pid, fixture.Server.Port, neverReadsPort), "the server's socket of a connected client not found");
 
         // The stalled socket reads nothing while far more than its 64 KB allowance is published.
         for (var i = 0; i < Events; i++)
@@ -53,32 +57,40 @@ public sealed class SlowConsumerTests(SmallBackpressureFixture fixture) : IClass
 
         // Even the close frame cannot reach a socket that never reads: the server cuts it off and forgets it.
         await Eventually.Get(() => _api.Get($"/channels/{channel}"), r => r.Body.Contains("\"subscription_count\":1"), "the stalled sockets to be dropped");
+
+        // ... the connection itself too: the server's process no longer holds its socket, although
+        // what the server had queued for it could still not be sent.
+        await Eventually.Get(() => Task.FromResult(ProcessSockets.Holds(fixture.Server.Pid, fixture.Server.Port, neverReadsPort)), held => !held,
+            "the server to close the socket of the client that never reads");
     }
 
-    private async Task<ClientWebSocket> SubscribeWithTinyReceiveBuffer(string channel)
+    /// <returns>The client and its local port.</returns>
+    private async Task<(ClientWebSocket Client, int Port)> SubscribeWithTinyReceiveBuffer(string channel)
     {
-        var client = await ConnectWithTinyReceiveBuffer();
+        var (client, port) = await ConnectWithTinyReceiveBuffer();
         await Send(client, $$$"""{"event":"pusher:subscribe","data":{"channel":"{{{channel}}}"}}""");
         Assert.Contains("connection_established", await Receive(client));
         Assert.Contains("subscription_succeeded", await Receive(client));
-        return client;
+        return (client, port);
     }
 
     /// <summary>A client socket whose kernel receive buffer is tiny, so unread frames back up to the server quickly.</summary>
-    private async Task<ClientWebSocket> ConnectWithTinyReceiveBuffer()
+    private async Task<(ClientWebSocket Client, int Port)> ConnectWithTinyReceiveBuffer()
     {
+        var port = 0;
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (context, token) =>
             {
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, NoDelay = true };
                 await socket.ConnectAsync(context.DnsEndPoint, token);
+                port = ((IPEndPoint)socket.LocalEndPoint!).Port;
                 return new NetworkStream(socket, ownsSocket: true);
             },
         };
         var client = new ClientWebSocket();
         await client.ConnectAsync(fixture.Server.WebSocketUri(), new HttpMessageInvoker(handler), CancellationToken.None);
-        return client;
+        return (client, port);
     }
 
     private static Task Send(ClientWebSocket socket, string text) =>
