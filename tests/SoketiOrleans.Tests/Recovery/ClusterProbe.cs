@@ -17,27 +17,24 @@ public static class ClusterProbe
         await ChannelCountsOrFailover(api) ?? throw new Xunit.Sdk.XunitException("GET /channels answered 503 (failing over)");
 
     /// <summary>The same, or null for the failover's 503 (any other answer but 200 fails).</summary>
-    public static async Task<IReadOnlyDictionary<string, int>?> ChannelCountsOrFailover(PusherApi api)
-    {
-        var (status, body) = await api.Get("/channels");
-        if (status == 503)
-        {
-            Assert.Equal(FailingOver, body);
-            return null;
-        }
-
-        Assert.Equal(200, status);
-        return JsonDocument.Parse(body).RootElement.GetProperty("channels").EnumerateObject()
-            .ToDictionary(c => c.Name, c => c.Value.GetProperty("subscription_count").GetInt32());
-    }
+    public static async Task<IReadOnlyDictionary<string, int>?> ChannelCountsOrFailover(PusherApi api) =>
+        await JsonOrFailover(api, "/channels") is { } root
+            ? root.GetProperty("channels").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetProperty("subscription_count").GetInt32())
+            : null;
 
     public static async Task<string[]> PresenceUsers(PusherApi api, string channel) =>
         await PresenceUsersOrFailover(api, channel) ?? throw new Xunit.Sdk.XunitException($"GET /channels/{channel}/users answered 503 (failing over)");
 
     /// <summary>The user ids, or null for the failover's 503 (any other answer but 200 fails).</summary>
-    public static async Task<string[]?> PresenceUsersOrFailover(PusherApi api, string channel)
+    public static async Task<string[]?> PresenceUsersOrFailover(PusherApi api, string channel) =>
+        await JsonOrFailover(api, $"/channels/{channel}/users") is { } root
+            ? root.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("id").GetString()!).Order().ToArray()
+            : null;
+
+    /// <summary>A GET's JSON body, or null for the failover's 503 (its body checked); any other answer but 200 fails.</summary>
+    private static async Task<JsonElement?> JsonOrFailover(PusherApi api, string path)
     {
-        var (status, body) = await api.Get($"/channels/{channel}/users");
+        var (status, body) = await api.Get(path);
         if (status == 503)
         {
             Assert.Equal(FailingOver, body);
@@ -45,7 +42,7 @@ public static class ClusterProbe
         }
 
         Assert.Equal(200, status);
-        return JsonDocument.Parse(body).RootElement.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("id").GetString()!).Order().ToArray();
+        return JsonDocument.Parse(body).RootElement;
     }
 
     /// <summary>Publishes <paramref name="marker"/> on each channel (every answer 200).</summary>
