@@ -11,6 +11,9 @@ using SoketiOrleans.Silo.Redis;
 using SoketiOrleans.Silo.Tls;
 using SoketiOrleans.Silo.Transport;
 
+// First: the thread pool reads this once, as its first worker starts.
+SingleCoreThreadPool.Apply(Environment.ProcessorCount);
+
 SoketiOptions options;
 try
 {
