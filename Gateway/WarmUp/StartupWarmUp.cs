@@ -17,7 +17,12 @@ namespace SoketiOrleans.Gateway.WarmUp;
 /// private and a presence channel, receive an HTTP API publish and a batch, and one sends the other a
 /// client event; then the channels are listed and the sockets close. On a fresh process the first
 /// client of each path otherwise pays its compilation and its grains' first activation (a first
-/// subscribe took about 100 ms), and a burst of connects queues behind that. The warm-up's app has no
+/// subscribe took about 100 ms), and a burst of connects queues behind that. Then a burst: <see
+/// cref="BurstSockets"/> sockets subscribe to a channel each, all at once, as clients reconnecting to
+/// a fresh node do; it runs the code that only runs once tables grow (the runtime's table of calls
+/// in flight, its activations, the app's channel index, the gateway's ledger), which a node's first
+/// burst otherwise compiles while it waits (about 20 ms of compilation in a 10,000-connect burst's
+/// first quarter second, docs/benchmarks.md). The warm-up's app has no
 /// webhooks and no exposed metrics, and its grains go idle once it closes. A warm-up that fails is
 /// logged and the gateway becomes ready all the same.
 /// </summary>
@@ -26,6 +31,9 @@ public sealed partial class StartupWarmUp(
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SocketsGonePoll = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>More than the runtime's tables hold before they first grow (31 entries on one core).</summary>
+    private const int BurstSockets = 48;
 
     private volatile bool _warming = true;
 
@@ -48,13 +56,13 @@ public sealed partial class StartupWarmUp(
         limit.CancelAfter(Limit);
         try
         {
-            var socketIds = await Run(app, limit.Token);
+            string[] socketIds = [.. await Run(app, limit.Token), .. await Burst(app, limit.Token)];
             while (socketIds.Any(id => sockets.TryGet(id, out _)))
             {
                 await Task.Delay(SocketsGonePoll, limit.Token);
             }
 
-            LogWarmedUp(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogWarmedUp(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, socketIds.Length);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -97,6 +105,33 @@ public sealed partial class StartupWarmUp(
         return [a.Id, b.Id];
     }
 
+    private async Task<string[]> Burst(App app, CancellationToken cancellationToken)
+    {
+        var sockets = new List<WarmUpSocket>(BurstSockets);
+        try
+        {
+            while (sockets.Count < BurstSockets)
+            {
+                sockets.Add(await WarmUpSocket.Open(target.Server, app, cancellationToken));
+            }
+
+            await Task.WhenAll(sockets.Select(async (socket, i) =>
+            {
+                var channel = $"warm-up-burst-{i}";
+                await socket.Subscribe(channel, cancellationToken);
+                await socket.Expect(PusherEvents.SubscriptionSucceeded, channel, cancellationToken);
+            }));
+            return [.. sockets.Select(socket => socket.Id)];
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>A signed HTTP API call, as a server SDK makes it.</summary>
     private async Task Call(HttpClient http, App app, HttpMethod method, string path, string? body, CancellationToken cancellationToken)
     {
@@ -122,8 +157,8 @@ public sealed partial class StartupWarmUp(
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Warmed up in {ElapsedMs:F0} ms")]
-    private static partial void LogWarmedUp(ILogger logger, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Warmed up in {ElapsedMs:F0} ms with {Sockets} sockets")]
+    private static partial void LogWarmedUp(ILogger logger, double elapsedMs, int sockets);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The start-up warm-up failed after {ElapsedMs:F0} ms; ready without it")]
     private static partial void LogWarmUpFailed(ILogger logger, Exception exception, double elapsedMs);

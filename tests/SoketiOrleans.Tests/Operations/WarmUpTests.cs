@@ -110,7 +110,7 @@ public sealed partial class WarmUpTests
         Assert.Equal(1, new MetricsScrape(exposition).Value("soketi_new_connections_total" + labels));
     }
 
-    [GeneratedRegex(@"^(\S+) dbug: SoketiOrleans\.Gateway\.WarmUp\.StartupWarmUp\[\d+\] Warmed up in \d+ ms$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(\S+) dbug: SoketiOrleans\.Gateway\.WarmUp\.StartupWarmUp\[\d+\] Warmed up in \d+ ms with 50 sockets$", RegexOptions.Multiline)]
     private static partial Regex WarmedUp();
 
     [GeneratedRegex("app_id=\"([^\"]*)\"")]
