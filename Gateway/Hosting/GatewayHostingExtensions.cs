@@ -63,6 +63,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<GatewayLifecycle>();
         services.AddSingleton<CorsHeaders>();
         services.AddSingleton<ConnectionQuotas>();
+        services.AddSingleton<ConnectsPerAddress>();
         services.AddSingleton<RateLimits>();
         services.AddHostedService<GatewayObserverRegistration>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalLedger>());

@@ -20,7 +20,9 @@ public sealed record GatewayOptions(
 /// <param name="PongTimeout">How long a pinged socket has to answer before it is closed with 4201.</param>
 /// <param name="MaxBackpressureBytes">Bytes queued for one socket before it is closed as a slow consumer.</param>
 /// <param name="MaxChannelsPerSocket">Channels one socket may be subscribed to at once; a subscription beyond is refused.</param>
-public sealed record PusherSocketOptions(TimeSpan ActivityTimeout, TimeSpan PongTimeout, long MaxBackpressureBytes, int MaxChannelsPerSocket);
+/// <param name="MaxConnectionsPerAddressPerSecond">New connections one client address may open a second (<see cref="Quotas.ConnectsPerAddress"/>); 0 is no limit.</param>
+public sealed record PusherSocketOptions(
+    TimeSpan ActivityTimeout, TimeSpan PongTimeout, long MaxBackpressureBytes, int MaxChannelsPerSocket, int MaxConnectionsPerAddressPerSecond = 0);
 
 /// <param name="Delay">From the stop signal (when <c>/ready</c> turns 503) to the first socket told 4200.</param>
 /// <param name="Spread">Over how long the open sockets are told 4200 (soketi's shutdown grace period).</param>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using SoketiOrleans.Gateway.Channels;
+using SoketiOrleans.Gateway.Quotas;
 using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Gateway.Users;
 
@@ -7,10 +8,11 @@ namespace SoketiOrleans.Gateway.Hosting;
 
 /// <summary>
 /// A twice-a-second sweep: pings silent sockets and closes those that ignore the ping (Pusher's
-/// activity check), closes sockets that had to sign in and did not in time, and skips
-/// channel-stream gaps that will never fill.
+/// activity check), closes sockets that had to sign in and did not in time, skips
+/// channel-stream gaps that will never fill, and forgets addresses whose new-connection allowance is whole again.
 /// </summary>
-internal sealed class Housekeeping(SocketRegistry sockets, LocalChannelIndex channels, GatewayOptions options) : BackgroundService
+internal sealed class Housekeeping(SocketRegistry sockets, LocalChannelIndex channels, ConnectsPerAddress connects, GatewayOptions options)
+    : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(2);
@@ -33,6 +35,7 @@ internal sealed class Housekeeping(SocketRegistry sockets, LocalChannelIndex cha
                 }
 
                 channels.SkipStaleGaps(GapPatience);
+                connects.Sweep();
             }
         }
         catch (OperationCanceledException)

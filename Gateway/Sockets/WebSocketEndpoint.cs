@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ internal sealed partial class WebSocketEndpoint(
     ClientEvents clientEvents,
     UserSignIns users,
     ConnectionQuotas quotas,
+    ConnectsPerAddress connectsPerAddress,
     GatewayLifecycle lifecycle,
     GatewayOptions options,
     GatewayMetrics metrics,
@@ -47,7 +49,7 @@ internal sealed partial class WebSocketEndpoint(
 
         var protocol = context.Request.Query["protocol"];
         var (_, session) = await Open(appKey, protocol.Count > 0 ? protocol[0] ?? "" : null, context.Request.Headers.Origin,
-            () => context.WebSockets.AcceptWebSocketAsync(), context.RequestAborted);
+            context.Connection.RemoteIpAddress, () => context.WebSockets.AcceptWebSocketAsync(), context.RequestAborted);
         if (session is not null)
         {
             await session.Run(context.RequestAborted);
@@ -59,14 +61,15 @@ internal sealed partial class WebSocketEndpoint(
     /// begins, so that what only admission needs is not kept for as long as the socket is open.
     /// </summary>
     /// <param name="protocol">The <c>protocol</c> query parameter, null when absent.</param>
+    /// <param name="address">The client's address; null when it was not read, as it need not be while <see cref="ConnectsPerAddress.Limited"/> is false.</param>
     /// <param name="accept">Answers the upgrade: called once the connection is admitted or its refusal is known.</param>
     /// <param name="aborted">Signalled when the client's connection is gone.</param>
     /// <returns>The accepted WebSocket (null when accepting failed), and the session to run (null when refused; the WebSocket is then disposed).</returns>
     public async Task<(WebSocket? WebSocket, SocketSession? Session)> Open(
-        string appKey, string? protocol, StringValues origin, Func<Task<WebSocket>> accept, CancellationToken aborted)
+        string appKey, string? protocol, StringValues origin, IPAddress? address, Func<Task<WebSocket>> accept, CancellationToken aborted)
     {
         var app = await apps.FindByKey(appKey);
-        var refusal = Refusal(appKey, protocol, origin, app);
+        var refusal = Refusal(appKey, protocol, origin, address, app);
         var slot = ConnectionSlot.Unlimited;
         if (refusal is null)
         {
@@ -125,7 +128,7 @@ internal sealed partial class WebSocketEndpoint(
         }
     }
 
-    private (int Code, string Message)? Refusal(string appKey, string? protocol, StringValues origin, App? app)
+    private (int Code, string Message)? Refusal(string appKey, string? protocol, StringValues origin, IPAddress? address, App? app)
     {
         if (lifecycle.IsClosing)
         {
@@ -158,6 +161,12 @@ internal sealed partial class WebSocketEndpoint(
         if (!OriginPolicy.Allows(app.AllowedOrigins, origin))
         {
             return (PusherCloseCodes.Unauthorized, "The origin is not allowed to connect to this app.");
+        }
+
+        // The warm-up's sockets come from the gateway itself, 50 at once.
+        if (address is not null && !apps.IsWarmUp(app) && !connectsPerAddress.TryTake(address))
+        {
+            return (PusherCloseCodes.OverCapacity, ConnectsPerAddress.RefusalMessage);
         }
 
         return null;

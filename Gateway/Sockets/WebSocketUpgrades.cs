@@ -1,7 +1,9 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using SoketiOrleans.Gateway.Hosting;
+using SoketiOrleans.Gateway.Quotas;
 
 namespace SoketiOrleans.Gateway.Sockets;
 
@@ -10,7 +12,7 @@ namespace SoketiOrleans.Gateway.Sockets;
 /// WebSocket upgrade to <c>/app/{key}</c> (<see cref="UpgradeRequest"/>) is upgraded here and handed
 /// to <see cref="WebSocketEndpoint"/>; every other connection goes on to HTTP untouched.
 /// </summary>
-internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptions options)
+internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, ConnectsPerAddress connectsPerAddress, GatewayOptions options)
 {
     /// <summary>Kestrel's own limit on how long a request's headers may take to arrive.</summary>
     private static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(30);
@@ -36,7 +38,10 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, GatewayOptio
         (WebSocket? WebSocket, SocketSession? Session) opened;
         try
         {
-            opened = await endpoint.Open(request.AppKey, request.Protocol, request.Origin, Acceptor(request, connection), connection.ConnectionClosed);
+            // The address is read only for a limit on it: on the event loops that is a system call.
+            var address = connectsPerAddress.Limited ? (connection.RemoteEndPoint as IPEndPoint)?.Address : null;
+            opened = await endpoint.Open(request.AppKey, request.Protocol, request.Origin, address, Acceptor(request, connection),
+                connection.ConnectionClosed);
         }
         catch
         {

@@ -16,6 +16,9 @@ public sealed class GatewayApps(IAppManager apps) : IAppManager
     public ValueTask<App?> FindById(string id) =>
         Volatile.Read(ref _warmUp) is { } warmUp && warmUp.Id == id ? ValueTask.FromResult<App?>(warmUp) : apps.FindById(id);
 
+    /// <summary>Whether <paramref name="app"/> is the warm-up's: its sockets are the gateway's own, not clients'.</summary>
+    internal bool IsWarmUp(App app) => ReferenceEquals(app, Volatile.Read(ref _warmUp));
+
     internal void Admit(App warmUp) => Volatile.Write(ref _warmUp, warmUp);
 
     internal void Dismiss() => Volatile.Write(ref _warmUp, null);

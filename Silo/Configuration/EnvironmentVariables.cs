@@ -132,6 +132,7 @@ internal static class EnvironmentVariables
         ["WEBSOCKETS_PONG_TIMEOUT"] = "websockets.pongTimeout",
         ["WEBSOCKETS_MAX_BACKPRESSURE_IN_KB"] = "websockets.maxBackpressureInKb",
         ["WEBSOCKETS_MAX_CHANNELS_PER_SOCKET"] = "websockets.maxChannelsPerSocket",
+        ["WEBSOCKETS_MAX_CONNECTIONS_PER_ADDRESS_PER_SECOND"] = "websockets.maxConnectionsPerAddressPerSecond",
         ["ORLEANS_SILO_PORT"] = "orleans.siloPort",
         ["ORLEANS_PRIMARY_SILO_PORT"] = "orleans.primarySiloPort",
         ["ORLEANS_GATEWAY_PORT"] = "orleans.gatewayPort",

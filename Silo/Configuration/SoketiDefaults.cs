@@ -65,7 +65,7 @@ internal static class SoketiDefaults
         "timeout": 5000,
         "retry": { "initialDelay": 1000, "maxDelay": 60000, "giveUpAfter": 300000 }
       },
-      "websockets": { "activityTimeout": 30, "pongTimeout": 30, "maxBackpressureInKb": 1024, "maxChannelsPerSocket": 1000 },
+      "websockets": { "activityTimeout": 30, "pongTimeout": 30, "maxBackpressureInKb": 1024, "maxChannelsPerSocket": 1000, "maxConnectionsPerAddressPerSecond": 0 },
       "orleans": { "siloPort": 0, "primarySiloPort": 0, "gatewayPort": 0, "clusterId": "soketi", "serviceId": "soketi" }
     }
     """;

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -115,6 +116,18 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IWatched,
     {
         LocalEndPoint = Linux.LocalEndPoint(_fd);
         RemoteEndPoint = Linux.RemoteEndPoint(_fd);
+    }
+
+    /// <summary>
+    /// Read when first asked if not read yet: a front that limits new connections per address asks
+    /// while it handles the upgrade. Should the connection close meanwhile (on its loop) and its number
+    /// be given to another, what is read is that one's address or none: a limit counts one connection
+    /// of a client that left against another, which is harmless.
+    /// </summary>
+    public override EndPoint? RemoteEndPoint
+    {
+        get => base.RemoteEndPoint ??= _socketClosed ? null : Linux.RemoteEndPoint(_fd);
+        set => base.RemoteEndPoint = value;
     }
 
     PipeReader IDuplexPipe.Input => _input;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -21,20 +22,33 @@ internal sealed class RawConnection : IAsyncDisposable
     private const string Upgrade =
         "GET /app/app-key?protocol=7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
-    public static async Task<RawConnection> Open(int port)
+    /// <param name="from">The loopback address to connect from (the client's address, as the server sees it); 127.0.0.1 when none.</param>
+    public static async Task<RawConnection> Open(int port, IPAddress? from = null)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         await socket.ConnectAsync("127.0.0.1", port);
         return new RawConnection(socket);
     }
 
     /// <summary>A connection to the default app past its WebSocket handshake and <c>pusher:connection_established</c>.</summary>
-    public static async Task<RawConnection> OpenWebSocket(int port)
+    public static async Task<RawConnection> OpenWebSocket(int port, IPAddress? from = null)
     {
-        var connection = await Open(port);
-        await connection.Send(Upgrade);
-        await connection.ReadHead();
+        var connection = await Upgraded(port, from);
         Assert.Contains("pusher:connection_established", await connection.ReadTextFrame());
+        return connection;
+    }
+
+    /// <summary>A connection to the default app past its WebSocket handshake, before the server's first frame.</summary>
+    public static async Task<RawConnection> Upgraded(int port, IPAddress? from = null)
+    {
+        var connection = await Open(port, from);
+        await connection.Send(Upgrade);
+        Assert.StartsWith("HTTP/1.1 101 ", await connection.ReadHead());
         return connection;
     }
 
@@ -68,6 +82,16 @@ internal sealed class RawConnection : IAsyncDisposable
         var payload = new byte[length];
         await _stream.ReadExactlyAsync(payload, _deadline.Token);
         return Encoding.UTF8.GetString(payload);
+    }
+
+    /// <summary>An unmasked close frame from the server: its code and reason.</summary>
+    public async Task<(int Code, string Reason)> ReadCloseFrame()
+    {
+        Assert.Equal(0x88, await ReadByte());
+        int length = await ReadByte();
+        Assert.InRange(length, 2, 125);
+        var payload = await Read(length);
+        return ((payload[0] << 8) | payload[1], Encoding.UTF8.GetString(payload, 2, length - 2));
     }
 
     /// <summary>The next <paramref name="count"/> bytes the server sent.</summary>

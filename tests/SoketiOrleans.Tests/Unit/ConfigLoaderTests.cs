@@ -26,16 +26,19 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Socket_options_default_to_pushers_timeouts_and_bounds_and_read_their_variables()
     {
-        Assert.Equal(new PusherSocketOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), 1024 * 1024, 1000), Load().Gateway.WebSockets);
-        Assert.Equal(new PusherSocketOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6), 2048 * 1024, 50), Load(env: new()
+        Assert.Equal(new PusherSocketOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), 1024 * 1024, 1000, 0), Load().Gateway.WebSockets);
+        Assert.Equal(new PusherSocketOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6), 2048 * 1024, 50, 200), Load(env: new()
         {
             ["SOKETI_WEBSOCKETS_ACTIVITY_TIMEOUT"] = "5",
             ["SOKETI_WEBSOCKETS_PONG_TIMEOUT"] = "6",
             ["SOKETI_WEBSOCKETS_MAX_BACKPRESSURE_IN_KB"] = "2048",
             ["SOKETI_WEBSOCKETS_MAX_CHANNELS_PER_SOCKET"] = "50",
+            ["SOKETI_WEBSOCKETS_MAX_CONNECTIONS_PER_ADDRESS_PER_SECOND"] = "200",
         }).Gateway.WebSockets);
         Assert.Contains("websockets.maxChannelsPerSocket (SOKETI_WEBSOCKETS_MAX_CHANNELS_PER_SOCKET) must be an integer of at least 1; got 0",
             Assert.Throws<ConfigurationException>(() => Load(env: new() { ["SOKETI_WEBSOCKETS_MAX_CHANNELS_PER_SOCKET"] = "0" })).Problems);
+        Assert.Contains("websockets.maxConnectionsPerAddressPerSecond (SOKETI_WEBSOCKETS_MAX_CONNECTIONS_PER_ADDRESS_PER_SECOND) must be an integer of at least 0; got -1",
+            Assert.Throws<ConfigurationException>(() => Load(env: new() { ["SOKETI_WEBSOCKETS_MAX_CONNECTIONS_PER_ADDRESS_PER_SECOND"] = "-1" })).Problems);
     }
 
     [Fact]
