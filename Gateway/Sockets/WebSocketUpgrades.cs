@@ -40,8 +40,8 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, ConnectsPerA
         {
             // The address is read only for a limit on it: on the event loops that is a system call.
             var address = connectsPerAddress.Limited ? (connection.RemoteEndPoint as IPEndPoint)?.Address : null;
-            opened = await endpoint.Open(request.AppKey, request.Protocol, request.Origin, address, Acceptor(request, connection),
-                connection.ConnectionClosed);
+            opened = await Handshakes.Run(() => endpoint.Open(request.AppKey, request.Protocol, request.Origin, address,
+                Acceptor(request, connection), connection.ConnectionClosed));
         }
         catch
         {
