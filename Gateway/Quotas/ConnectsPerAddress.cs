@@ -9,11 +9,11 @@ namespace SoketiOrleans.Gateway.Quotas;
 /// <summary>
 /// New WebSocket connections allowed per client address and second (<c>websockets.maxConnectionsPerAddressPerSecond</c>;
 /// 0, the default, is no limit, as in soketi): a token bucket per address that holds one second's
-/// worth, so a client may open that many at once and then that many a second. Every connection a
-/// flood sets up is state each of the runtime's collections copies while the flood lasts, and those
-/// pauses are what other clients feel; refused connections keep nothing. IPv6 addresses count per
-/// /64, the block one host is usually given. Off by default because behind a load balancer or proxy
-/// every client has the balancer's address.
+/// worth, so a client may open that many at once and then that many a second. What a flood sets up
+/// holds memory, grains and its app's quota, and every collection while it lasts copies it; a refused
+/// connection keeps none of it (what refusing costs meanwhile: <see cref="Sockets.Handshakes"/>). IPv6
+/// addresses count per /64, the block one host is usually given. Off by default because behind a
+/// load balancer or proxy every client has the balancer's address.
 /// </summary>
 internal sealed partial class ConnectsPerAddress(GatewayOptions options, TimeProvider time, ILogger<ConnectsPerAddress> logger)
 {
