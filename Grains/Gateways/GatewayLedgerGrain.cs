@@ -91,7 +91,7 @@ public sealed partial class GatewayLedgerGrain(
     /// </summary>
     private void MoveAwayFromGateway()
     {
-        if (gateways.CouldMoveAwayFrom(GatewayId))
+        if (gateways.CouldMoveAwayFrom(GatewayId, this.GetGrainId().Type))
         {
             MigrateOnIdle();
         }

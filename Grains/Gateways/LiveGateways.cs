@@ -9,6 +9,7 @@ namespace SoketiOrleans.Grains.Gateways;
 public sealed class LiveGateways
 {
     private readonly IClusterMembershipService _membership;
+    private readonly IClusterManifestProvider _manifest;
     private readonly GatewayLinks _links;
     private readonly IGrainFactory _grains;
     private readonly SiloAddress _localSilo;
@@ -18,11 +19,12 @@ public sealed class LiveGateways
     private IGatewayObserver? _inProcess;
 
     public LiveGateways(
-        IClusterMembershipService membership, GatewayLinks links, IGrainFactory grains, ILocalSiloDetails localSilo, GrainsOptions options, IServiceProvider services)
+        IClusterMembershipService membership, IClusterManifestProvider manifest, GatewayLinks links, IGrainFactory grains, ILocalSiloDetails localSilo, GrainsOptions options, IServiceProvider services)
     {
         _services = services;
         _clientGateways = options.ClientGateways;
         _membership = membership;
+        _manifest = manifest;
         _links = links;
         _grains = grains;
         _localSilo = localSilo.SiloAddress;
@@ -89,9 +91,17 @@ public sealed class LiveGateways
         }
     }
 
-    /// <summary>Whether the gateway runs in this silo while another silo is active, where what is kept about it would outlive it.</summary>
-    public bool CouldMoveAwayFrom(string gatewayId) =>
-        IsLocal(gatewayId) && _membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(_localSilo));
+    /// <summary>
+    /// Whether the gateway runs in this silo while another silo is active and could host
+    /// <paramref name="grainType"/>, where what is kept about the gateway would outlive it. A silo
+    /// counts once the cluster manifest lists the type there, as placement does: a silo just
+    /// declared active is not in the manifest yet, placement would choose this silo again, and a
+    /// migration to this silo deactivates the grain instead, losing what it kept.
+    /// </summary>
+    public bool CouldMoveAwayFrom(string gatewayId, GrainType grainType) =>
+        IsLocal(gatewayId) && _membership.CurrentSnapshot.Members.Values.Any(m =>
+            m.Status == SiloStatus.Active && !m.SiloAddress.Equals(_localSilo)
+            && _manifest.Current.Silos.TryGetValue(m.SiloAddress, out var hosted) && hosted.Grains.ContainsKey(grainType));
 
     /// <summary>
     /// A grain's check for gateways it holds state of that are <see cref="IsGone"/>, in case their
