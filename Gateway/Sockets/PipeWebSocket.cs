@@ -165,7 +165,8 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
     /// Waits until bytes arrive, or the input ends or is aborted, without taking any: the read is
     /// given back with <see cref="InputArrived"/>, and a receive then finds what it brought. Awaited
     /// by the caller itself, so that an idle socket holds the caller's pending operation alone, not a
-    /// receive's as well (304 bytes for each socket).
+    /// receive's as well (304 bytes for each socket). On the server's own transport a reset ends the
+    /// wait as the end of the input does (<see cref="IQuietReader"/>).
     /// </summary>
     internal ValueTask<ReadResult> WaitForInputAsync(CancellationToken cancellationToken)
     {
@@ -176,21 +177,35 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
         }
 
         _waiting = true;
-        return _input.ReadAsync(ReadToken(cancellationToken));
+        return _input is IQuietReader quiet ? quiet.ReadQuietlyAsync(ReadToken(cancellationToken)) : _input.ReadAsync(ReadToken(cancellationToken));
     }
 
-    /// <summary>Gives back what <see cref="WaitForInputAsync"/> read, unconsumed and unexamined.</summary>
-    internal void InputArrived(in ReadResult read)
+    /// <summary>
+    /// Gives back what <see cref="WaitForInputAsync"/> read, unconsumed and unexamined.
+    /// </summary>
+    /// <returns>
+    /// Whether there is anything to receive: false when the client is gone (the input ended with
+    /// nothing unread; the socket is aborted then, as a receive would have aborted it, without the
+    /// exception the receive would throw) or the wait was cancelled (by <see cref="Abort"/> or
+    /// <see cref="Dispose"/>).
+    /// </returns>
+    internal bool InputArrived(in ReadResult read)
     {
         if (!_waiting)
         {
-            return;
+            // Not waited for: the socket was not open, and the receive after it says why.
+            return true;
         }
 
         _waiting = false;
-        // A cancelled wait came from Abort or Dispose, which leave the socket in a state in which the
-        // next receive fails at once: the cancellation, not seen again by the next read, is not needed.
         _input.AdvanceTo(read.Buffer.Start);
+        if (read.IsCanceled || (read.IsCompleted && read.Buffer.IsEmpty))
+        {
+            Abort();
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>

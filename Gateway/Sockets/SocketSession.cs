@@ -44,9 +44,9 @@ internal sealed partial class SocketSession(
                 // An idle socket holds no buffer: a zero-byte read waits for the next message, and a
                 // buffer is rented only for reading it. On the server's own WebSocket the wait is
                 // this method's, so that the socket does not hold a receive in progress as well.
-                if (webSocket is PipeWebSocket pipe)
+                if (webSocket is PipeWebSocket pipe && !pipe.InputArrived(await pipe.WaitForInputAsync(aborted)))
                 {
-                    pipe.InputArrived(await pipe.WaitForInputAsync(aborted));
+                    break;
                 }
 
                 var next = await webSocket.ReceiveAsync(Memory<byte>.Empty, aborted);

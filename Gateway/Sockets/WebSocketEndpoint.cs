@@ -180,10 +180,14 @@ internal sealed partial class WebSocketEndpoint(
         {
             await webSocket.SendAsync(PusherFrame.Error(code, message), WebSocketMessageType.Text, true, timeout.Token);
             await webSocket.CloseOutputAsync((WebSocketCloseStatus)code, message, timeout.Token);
+            // Until the client's close, or until it is gone: a flood's clients mostly cut the connection.
             var drain = new byte[256];
-            while ((await webSocket.ReceiveAsync(drain, timeout.Token)).MessageType != WebSocketMessageType.Close)
+            while (webSocket is not PipeWebSocket pipe || pipe.InputArrived(await pipe.WaitForInputAsync(timeout.Token)))
             {
-                // wait for the client's close
+                if ((await webSocket.ReceiveAsync(drain, timeout.Token)).MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)

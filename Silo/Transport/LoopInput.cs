@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
+using SoketiOrleans.Gateway.Sockets;
 
 namespace SoketiOrleans.Silo.Transport;
 
@@ -16,7 +17,7 @@ namespace SoketiOrleans.Silo.Transport;
 /// Everything is done under the object's own lock, the <c>recv</c> as well: the loop never writes
 /// into a block the reader may be giving back.
 /// </summary>
-internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueTaskSource<ReadResult>
+internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueTaskSource<ReadResult>, IQuietReader
 {
     /// <summary>A read into less room than this takes a new block rather than a sliver.</summary>
     private const int MinReadSize = 2048;
@@ -42,6 +43,9 @@ internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueT
     private bool _readerCompleted;
     private bool _ended;
     private ExceptionDispatchInfo? _error;
+
+    /// <summary>The read waiting is a <see cref="ReadQuietlyAsync"/>: a failure ends it as the peer's FIN does.</summary>
+    private bool _waitQuiet;
 
     /// <summary>A read waiting for bytes: it goes on inline, on the thread that ends it (the loop's, as bytes arrive).</summary>
     private LoopWait<ReadResult> _wait = new(runContinuationsAsynchronously: false);
@@ -118,6 +122,7 @@ internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueT
     {
         ReadResult result = default;
         CancellationTokenRegistration registration;
+        bool quiet;
         lock (this)
         {
             if (_ended)
@@ -133,13 +138,14 @@ internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueT
                 return;
             }
 
-            if (_error is null)
+            quiet = _waitQuiet;
+            if (_error is null || quiet)
             {
                 result = Result();
             }
         }
 
-        if (_error is { } failure)
+        if (_error is { } failure && !quiet)
         {
             _wait.Fail(registration, failure.SourceException);
         }
@@ -149,7 +155,12 @@ internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueT
         }
     }
 
-    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) => Read(cancellationToken, quiet: false);
+
+    /// <summary>As <see cref="ReadAsync"/>, except that a reset or a failed <c>recv</c> ends the read as the peer's FIN does.</summary>
+    public ValueTask<ReadResult> ReadQuietlyAsync(CancellationToken cancellationToken) => Read(cancellationToken, quiet: true);
+
+    private ValueTask<ReadResult> Read(CancellationToken cancellationToken, bool quiet)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -158,12 +169,13 @@ internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueT
 
         lock (this)
         {
-            CheckReadable();
+            CheckReadable(quiet);
             if (Ready())
             {
                 return new ValueTask<ReadResult>(Result());
             }
 
+            _waitQuiet = quiet;
             return _wait.Begin(this, cancellationToken, static (state, token) => ((LoopInput)state!)._wait.Cancel(state!, token));
         }
     }
@@ -172,7 +184,7 @@ internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueT
     {
         lock (this)
         {
-            CheckReadable();
+            CheckReadable(quiet: false);
             if (Ready())
             {
                 result = Result();
@@ -252,7 +264,7 @@ internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueT
 
     private bool Ready() => _unexamined || _cancelNext || _ended;
 
-    private void CheckReadable()
+    private void CheckReadable(bool quiet)
     {
         if (_readerCompleted)
         {
@@ -264,7 +276,10 @@ internal sealed class LoopInput(LoopConnection connection) : PipeReader, IValueT
             throw new InvalidOperationException("A read is already in progress.");
         }
 
-        _error?.Throw();
+        if (!quiet)
+        {
+            _error?.Throw();
+        }
     }
 
     /// <summary>The result of a read, which is then in progress until the reader advances.</summary>

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging.Abstractions;
+using SoketiOrleans.Gateway.Sockets;
 using SoketiOrleans.Silo.Transport;
 
 namespace SoketiOrleans.Tests.Unit;
@@ -84,6 +85,24 @@ public sealed class LoopConnectionTests : IAsyncLifetime
         client.Close();
 
         await Assert.ThrowsAsync<ConnectionResetException>(() => read.AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task A_reset_ends_a_waiting_quiet_read_as_the_end_of_the_input_and_a_read_after_it_fails()
+    {
+        var (server, client) = await Connect();
+        var input = server.Transport.Input;
+        var read = ((IQuietReader)input).ReadQuietlyAsync(CancellationToken.None);
+
+        client.LingerState = new LingerOption(true, 0);
+        client.Close();
+
+        var ended = await read.AsTask().WaitAsync(Timeout);
+        Assert.True(ended.IsCompleted);
+        Assert.False(ended.IsCanceled);
+        Assert.True(ended.Buffer.IsEmpty);
+        input.AdvanceTo(ended.Buffer.End);
+        await Assert.ThrowsAsync<ConnectionResetException>(() => input.ReadAsync().AsTask());
     }
 
     [Fact]

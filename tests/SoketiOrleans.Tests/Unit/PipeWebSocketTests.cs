@@ -304,9 +304,32 @@ public sealed class PipeWebSocketTests
         Assert.False(waiting.IsCompleted);
 
         await FromClient(Frame(0x1, "{\"event\":\"pusher:ping\"}"u8));
-        _socket.InputArrived(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(_socket.InputArrived(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(5))));
 
         Assert.Equal((WebSocketMessageType.Text, "{\"event\":\"pusher:ping\"}"), await Receive());
+    }
+
+    [Fact]
+    public async Task A_client_gone_between_messages_ends_the_wait_with_nothing_to_receive_and_aborts_without_an_exception()
+    {
+        var waiting = _socket.WaitForInputAsync(CancellationToken.None);
+
+        await _fromClient.Writer.CompleteAsync();
+
+        Assert.False(_socket.InputArrived(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(5))));
+        Assert.Equal(WebSocketState.Aborted, _socket.State);
+    }
+
+    [Fact]
+    public async Task A_close_that_arrived_with_the_end_of_the_input_is_still_received()
+    {
+        await FromClient(Close(1000, "bye"));
+        await _fromClient.Writer.CompleteAsync();
+
+        Assert.True(_socket.InputArrived(await _socket.WaitForInputAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5))));
+
+        Assert.Equal((WebSocketMessageType.Close, ""), await Receive());
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, _socket.CloseStatus);
     }
 
     [Fact]
@@ -315,7 +338,7 @@ public sealed class PipeWebSocketTests
         var waiting = _socket.WaitForInputAsync(CancellationToken.None);
 
         _socket.Abort();
-        _socket.InputArrived(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(_socket.InputArrived(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(5))));
 
         // The abort's cancelled read is given back: the receive that follows fails at once, not waiting for bytes.
         var error = await Assert.ThrowsAsync<WebSocketException>(() =>
@@ -331,7 +354,7 @@ public sealed class PipeWebSocketTests
 
         var waiting = _socket.WaitForInputAsync(CancellationToken.None);
         Assert.True(waiting.IsCompleted);
-        _socket.InputArrived(await waiting);
+        Assert.True(_socket.InputArrived(await waiting));
 
         var error = await Assert.ThrowsAsync<WebSocketException>(() => _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).AsTask());
         Assert.Equal(WebSocketError.InvalidState, error.WebSocketErrorCode);
