@@ -180,9 +180,7 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
         return _input is IQuietReader quiet ? quiet.ReadQuietlyAsync(ReadToken(cancellationToken)) : _input.ReadAsync(ReadToken(cancellationToken));
     }
 
-    /// <summary>
-    /// Gives back what <see cref="WaitForInputAsync"/> read, unconsumed and unexamined.
-    /// </summary>
+    /// <summary>Gives back what <see cref="WaitForInputAsync"/> read, unconsumed and unexamined.</summary>
     /// <returns>
     /// Whether there is anything to receive: false when the client is gone (the input ended with
     /// nothing unread; the socket is aborted then, as a receive would have aborted it, without the

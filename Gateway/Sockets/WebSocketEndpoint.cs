@@ -164,7 +164,7 @@ internal sealed partial class WebSocketEndpoint(
         }
 
         // The warm-up's sockets come from the gateway itself, 50 at once.
-        if (address is not null && !apps.IsWarmUp(app) && !connectsPerAddress.TryTake(address))
+        if (!apps.IsWarmUp(app) && !connectsPerAddress.TryTake(address))
         {
             return (PusherCloseCodes.OverCapacity, ConnectsPerAddress.RefusalMessage);
         }
