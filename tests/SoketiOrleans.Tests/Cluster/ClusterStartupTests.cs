@@ -37,7 +37,9 @@ public sealed class ClusterStartupTests
             "CLUSTER_PORT=\"tcp://10.96.0.12:11002\" is ignored: cluster.port must be an integer from 1 to 65535 (Kubernetes sets CLUSTER_* variables for a Service named \"cluster\"); set SOKETI_CLUSTER_PORT to override",
             server.Output, StringComparison.Ordinal);
         Assert.Contains("Cluster: founded cluster ", server.Output, StringComparison.Ordinal);
-        Assert.Contains("(adapter cluster, mode full, 1 apps)", server.Output, StringComparison.Ordinal);
+        // Logged as the node starts listening, and read from its output as it arrives: maybe after /ready answered.
+        await Eventually.Get(() => Task.FromResult(server.Output), o => o.Contains("(adapter cluster, mode full, 1 apps)", StringComparison.Ordinal),
+            "the node's listening line");
         await OneServer.Assert([server]);
     }
 }
