@@ -11,8 +11,10 @@ using SoketiOrleans.Silo.Redis;
 using SoketiOrleans.Silo.Tls;
 using SoketiOrleans.Silo.Transport;
 
-// First: the thread pool reads this once, as its first worker starts.
+// First: the thread pool reads this once, as its first worker starts; and the threads started
+// from here on take the main thread's scheduling policy.
 SingleCoreThreadPool.Apply(Environment.ProcessorCount);
+BatchScheduling.Apply(Environment.ProcessorCount);
 
 SoketiOptions options;
 try

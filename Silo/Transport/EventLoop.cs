@@ -129,6 +129,7 @@ internal sealed unsafe partial class EventLoop : IDisposable
 
     private void Run()
     {
+        BatchScheduling.Exempt();
         t_current = this;
         var events = stackalloc Linux.EpollEvent[MaxEvents];
         while (!_stopping)

@@ -1,0 +1,35 @@
+namespace SoketiOrleans.Tests.Harness;
+
+/// <summary>A process's threads with their Linux scheduling policy (0 the default, 3 <c>SCHED_BATCH</c>, 5 <c>SCHED_IDLE</c>), read from <c>/proc</c>.</summary>
+public static class ThreadPolicies
+{
+    public sealed record Thread(int Id, string Name, int Policy);
+
+    public static IReadOnlyList<Thread> Of(int pid) =>
+        [.. Directory.GetDirectories($"/proc/{pid}/task").Select(task => Read(task)).OfType<Thread>()];
+
+    /// <summary>The calling thread's policy.</summary>
+    public static int OfThisThread() => Read("/proc/thread-self")!.Policy;
+
+    public static int ThisThreadId() => Read("/proc/thread-self")!.Id;
+
+    /// <returns>Null when the thread ended meanwhile.</returns>
+    private static Thread? Read(string task)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText(Path.Combine(task, "stat"));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        // "tid (name) state ...": the name may hold spaces and parentheses; the policy is the 41st field.
+        var nameEnd = stat.LastIndexOf(')');
+        var fields = stat[(nameEnd + 2)..].Split(' ');
+        var nameStart = stat.IndexOf('(');
+        return new Thread(int.Parse(stat[..(nameStart - 1)]), stat[(nameStart + 1)..nameEnd], int.Parse(fields[41 - 3]));
+    }
+}
