@@ -24,47 +24,31 @@ internal static unsafe partial class BatchScheduling
     /// main thread's policy (not its creator's). A policy the operator chose for the process (<c>chrt</c>) is kept.
     /// </summary>
     /// <returns>Whether this thread now runs as <c>SCHED_BATCH</c>.</returns>
-    public static bool Apply(int processorCount)
-    {
-        if (processorCount != 1 || !OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-
-        try
-        {
-            var priority = 0;
-            return sched_getscheduler(0) == Other && sched_setscheduler(0, Batch, &priority) == 0;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
+    public static bool Apply(int processorCount) => processorCount == 1 && Switch(Other, Batch);
 
     /// <summary>
     /// Puts the calling thread back on the default policy, for an event loop: a loop that the thread
     /// pool wakes with its sockets' work takes the core at once, so that what its workers hand back
     /// (a handshake's answer, a grain's reply) goes out without waiting for their time slice.
     /// </summary>
-    public static void Exempt()
+    public static void Exempt() => Switch(Batch, Other);
+
+    /// <returns>Whether the calling thread was on <paramref name="from"/> and is now on <paramref name="to"/>.</returns>
+    private static bool Switch(int from, int to)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return;
+            return false;
         }
 
         try
         {
             var priority = 0;
-            if (sched_getscheduler(0) == Batch)
-            {
-                sched_setscheduler(0, Other, &priority);
-            }
+            return sched_getscheduler(0) == from && sched_setscheduler(0, to, &priority) == 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // Not Linux's C library: nothing was changed either.
+            return false;
         }
     }
 

@@ -8,10 +8,7 @@ public static class ThreadPolicies
     public static IReadOnlyList<Thread> Of(int pid) =>
         [.. Directory.GetDirectories($"/proc/{pid}/task").Select(task => Read(task)).OfType<Thread>()];
 
-    /// <summary>The calling thread's policy.</summary>
-    public static int OfThisThread() => Read("/proc/thread-self")!.Policy;
-
-    public static int ThisThreadId() => Read("/proc/thread-self")!.Id;
+    public static Thread ThisThread() => Read("/proc/thread-self")!;
 
     /// <returns>Null when the thread ended meanwhile.</returns>
     private static Thread? Read(string task)

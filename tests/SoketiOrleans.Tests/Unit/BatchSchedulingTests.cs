@@ -6,8 +6,9 @@ namespace SoketiOrleans.Tests.Unit;
 
 /// <summary>
 /// <see cref="BatchScheduling"/> changes the calling thread only, and only on one CPU; a policy chosen
-/// before (an operator's <c>chrt</c>) is kept; an exempted thread (an event loop's) is back on the default. Each case runs on a thread of its own, which ends with
-/// it. That the server's later threads take its main thread's policy is <c>Operations/BatchSchedulingTests</c>'.
+/// before (an operator's <c>chrt</c>) is kept; an exempted thread (an event loop's) is back on the
+/// default. Each case runs on a thread of its own, which ends with it. That the server's later threads
+/// take its main thread's policy is <c>Operations/BatchSchedulingTests</c>'.
 /// </summary>
 public sealed class BatchSchedulingTests
 {
@@ -38,13 +39,13 @@ public sealed class BatchSchedulingTests
     {
         var (applied, policy) = OnNewThread(() =>
         {
-            using (var chrt = Process.Start("chrt", $"--idle --pid 0 {ThreadPolicies.ThisThreadId()}"))
+            using (var chrt = Process.Start("chrt", $"--idle --pid 0 {ThreadPolicies.ThisThread().Id}"))
             {
                 chrt.WaitForExit();
                 Assert.Equal(0, chrt.ExitCode);
             }
 
-            Assert.Equal(Idle, ThreadPolicies.OfThisThread());
+            Assert.Equal(Idle, ThreadPolicies.ThisThread().Policy);
             return BatchScheduling.Apply(processorCount: 1);
         });
 
@@ -58,7 +59,7 @@ public sealed class BatchSchedulingTests
         var (applied, policy) = OnNewThread(() =>
         {
             var applied = BatchScheduling.Apply(processorCount: 1);
-            Assert.Equal(Batch, ThreadPolicies.OfThisThread());
+            Assert.Equal(Batch, ThreadPolicies.ThisThread().Policy);
             BatchScheduling.Exempt();
             return applied;
         });
@@ -77,7 +78,7 @@ public sealed class BatchSchedulingTests
             try
             {
                 var applied = apply();
-                result = (applied, ThreadPolicies.OfThisThread());
+                result = (applied, ThreadPolicies.ThisThread().Policy);
             }
             catch (Exception e)
             {
