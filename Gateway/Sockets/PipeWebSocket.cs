@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Connections;
 
 namespace SoketiOrleans.Gateway.Sockets;
@@ -336,8 +337,16 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
 
     public override async Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
     {
-        var payload = ClosePayload(closeStatus, statusDescription);
-        await SendFrame(FrameHeader.Close, payload, fin: true, cancellationToken);
+        var payload = ArrayPool<byte>.Shared.Rent(FrameHeader.MaxControlPayload);
+        try
+        {
+            var length = ClosePayload(closeStatus, statusDescription, payload);
+            await SendFrame(FrameHeader.Close, payload.AsMemory(0, length), fin: true, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(payload);
+        }
     }
 
     public override async Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
@@ -361,25 +370,19 @@ internal sealed class PipeWebSocket(ConnectionContext connection) : WebSocket
         }
     }
 
-    /// <summary>The status and as much of the reason as a control frame holds, cut between characters.</summary>
-    private static byte[] ClosePayload(WebSocketCloseStatus status, string? reason)
+    /// <summary>Writes the status and as much of the reason as a control frame holds, cut between characters.</summary>
+    /// <returns>The payload's length.</returns>
+    private static int ClosePayload(WebSocketCloseStatus status, string? reason, Span<byte> payload)
     {
         if (status == WebSocketCloseStatus.Empty)
         {
-            return [];
+            return 0;
         }
 
-        var text = Encoding.UTF8.GetBytes(reason ?? "");
-        var length = Math.Min(text.Length, FrameHeader.MaxControlPayload - 2);
-        while (length < text.Length && (text[length] & 0xC0) == 0x80)
-        {
-            length--;
-        }
-
-        var payload = new byte[2 + length];
         BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)status);
-        text.AsSpan(0, length).CopyTo(payload.AsSpan(2));
-        return payload;
+        // A reason too long for the frame stops before the first character that does not fit whole.
+        Utf8.FromUtf16(reason, payload[2..FrameHeader.MaxControlPayload], out _, out var written);
+        return 2 + written;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
@@ -37,6 +38,7 @@ internal sealed partial class WebSocketEndpoint(
     private const int LowestProtocol = 4;
     private const int HighestProtocol = 7;
     private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(2);
+    private static RefusalFrameCache? s_lastRefusal;
 
     /// <summary>The routed path: an upgrade <see cref="WebSocketUpgrades"/> left to Kestrel, or a plain request.</summary>
     public async Task Handle(HttpContext context, string appKey)
@@ -49,7 +51,7 @@ internal sealed partial class WebSocketEndpoint(
 
         var protocol = context.Request.Query["protocol"];
         var (_, session) = await Open(appKey, protocol.Count > 0 ? protocol[0] ?? "" : null, context.Request.Headers.Origin,
-            context.Connection.RemoteIpAddress, () => context.WebSockets.AcceptWebSocketAsync(), context.RequestAborted);
+            context.Connection.RemoteIpAddress, () => context.WebSockets.AcceptWebSocketAsync());
         if (session is not null)
         {
             await session.Run(context.RequestAborted);
@@ -63,10 +65,9 @@ internal sealed partial class WebSocketEndpoint(
     /// <param name="protocol">The <c>protocol</c> query parameter, null when absent.</param>
     /// <param name="address">The client's address; null when it was not read, as it need not be while <see cref="ConnectsPerAddress.Limited"/> is false.</param>
     /// <param name="accept">Answers the upgrade: called once the connection is admitted or its refusal is known.</param>
-    /// <param name="aborted">Signalled when the client's connection is gone.</param>
     /// <returns>The accepted WebSocket (null when accepting failed), and the session to run (null when refused; the WebSocket is then disposed).</returns>
     public async Task<(WebSocket? WebSocket, SocketSession? Session)> Open(
-        string appKey, string? protocol, StringValues origin, IPAddress? address, Func<Task<WebSocket>> accept, CancellationToken aborted)
+        string appKey, string? protocol, StringValues origin, IPAddress? address, Func<Task<WebSocket>> accept)
     {
         var app = await apps.FindByKey(appKey);
         var refusal = Refusal(appKey, protocol, origin, address, app);
@@ -84,7 +85,7 @@ internal sealed partial class WebSocketEndpoint(
             {
                 using (webSocket)
                 {
-                    await Refuse(webSocket, r.Code, r.Message, aborted);
+                    await Refuse(webSocket, r.Code, r.Message);
                 }
 
                 return (webSocket, null);
@@ -172,16 +173,20 @@ internal sealed partial class WebSocketEndpoint(
         return null;
     }
 
-    private static async Task Refuse(WebSocket webSocket, int code, string message, CancellationToken aborted)
+    /// <summary>
+    /// Sends the refusal and closes, then waits for the client's close until it is gone (its input
+    /// ends, as it does when the connection is cut) or the timeout: no link to the connection's
+    /// closed token is needed, nor kept for every refused connection.
+    /// </summary>
+    private static async Task Refuse(WebSocket webSocket, int code, string message)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(RefusalTimeout);
+        using var timeout = new CancellationTokenSource(RefusalTimeout);
+        var drain = ArrayPool<byte>.Shared.Rent(256);
         try
         {
-            await webSocket.SendAsync(PusherFrame.Error(code, message), WebSocketMessageType.Text, true, timeout.Token);
+            await webSocket.SendAsync(RefusalFrame(code, message), WebSocketMessageType.Text, true, timeout.Token);
             await webSocket.CloseOutputAsync((WebSocketCloseStatus)code, message, timeout.Token);
             // Until the client's close, or until it is gone: a flood's clients mostly cut the connection.
-            var drain = new byte[256];
             while (webSocket is not PipeWebSocket pipe || pipe.InputArrived(await pipe.WaitForInputAsync(timeout.Token)))
             {
                 if ((await webSocket.ReceiveAsync(drain, timeout.Token)).MessageType == WebSocketMessageType.Close)
@@ -194,7 +199,26 @@ internal sealed partial class WebSocketEndpoint(
         {
             // The client went away or never answered: nothing more to tell it.
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(drain);
+        }
     }
+
+    /// <summary>The refusal's <c>pusher:error</c>: made once for a run of refusals alike (a flood's, refused for its address).</summary>
+    private static byte[] RefusalFrame(int code, string message)
+    {
+        if (Volatile.Read(ref s_lastRefusal) is { } last && last.Code == code && last.Message == message)
+        {
+            return last.Frame;
+        }
+
+        var frame = PusherFrame.Error(code, message);
+        Volatile.Write(ref s_lastRefusal, new RefusalFrameCache(code, message, frame));
+        return frame;
+    }
+
+    private sealed record RefusalFrameCache(int Code, string Message, byte[] Frame);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the connection quota of app {AppId} failed")]
     private static partial void LogAdmissionFailed(ILogger logger, Exception exception, string appId);

@@ -41,7 +41,7 @@ internal sealed class WebSocketUpgrades(WebSocketEndpoint endpoint, ConnectsPerA
             // The address is read only for a limit on it: on the event loops that is a system call.
             var address = connectsPerAddress.Limited ? (connection.RemoteEndPoint as IPEndPoint)?.Address : null;
             opened = await Handshakes.Run(() => endpoint.Open(request.AppKey, request.Protocol, request.Origin, address,
-                Acceptor(request, connection), connection.ConnectionClosed));
+                Acceptor(request, connection)));
         }
         catch
         {

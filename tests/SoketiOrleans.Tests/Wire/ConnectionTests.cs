@@ -32,6 +32,24 @@ public sealed class ConnectionTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Refusals_one_after_another_each_say_their_own_reason()
+    {
+        // The same code with another message, another code, then the first again: a refusal's frame is reused only for one alike.
+        foreach (var (uri, code, message) in new[]
+        {
+            (Server.WebSocketUri("key-one"), 4001, "App key key-one does not exist."),
+            (Server.WebSocketUri("key-two"), 4001, "App key key-two does not exist."),
+            (Server.WebSocketUri(query: "protocol=abc"), 4006, "Invalid version string format."),
+            (Server.WebSocketUri("key-one"), 4001, "App key key-one does not exist."),
+        })
+        {
+            await using var client = await RawPusherClient.Open(uri);
+            Assert.Equal($$$"""{"event":"pusher:error","data":{"code":{{{code}}},"message":"{{{message}}}"}}""", await client.Next());
+            Assert.Equal(((WebSocketCloseStatus)code, message), await client.WaitForClose());
+        }
+    }
+
+    [Fact]
     public async Task Protocol_that_is_not_a_number_gets_error_4006_then_close_4006()
     {
         await using var client = await RawPusherClient.Open(Server.WebSocketUri(query: "protocol=abc"));
