@@ -1,8 +1,12 @@
 namespace SoketiOrleans.Tests.Harness;
 
-/// <summary>A process's threads with their Linux scheduling policy (0 the default, 3 <c>SCHED_BATCH</c>, 5 <c>SCHED_IDLE</c>), read from <c>/proc</c>.</summary>
+/// <summary>A process's threads with their Linux scheduling policy (<see cref="Other"/>, <see cref="Batch"/>, <see cref="Idle"/>), read from <c>/proc</c>.</summary>
 public static class ThreadPolicies
 {
+    public const int Other = 0;
+    public const int Batch = 3;
+    public const int Idle = 5;
+
     public sealed record Thread(int Id, string Name, int Policy);
 
     public static IReadOnlyList<Thread> Of(int pid) =>

@@ -10,12 +10,9 @@ namespace SoketiOrleans.Tests.Operations;
 /// </summary>
 public sealed class BatchSchedulingTests
 {
-    private const int Other = 0;
-    private const int Batch = 3;
-
     [Theory]
-    [InlineData("1", Batch)]
-    [InlineData("2", Other)]
+    [InlineData("1", ThreadPolicies.Batch)]
+    [InlineData("2", ThreadPolicies.Other)]
     public async Task The_servers_threads_but_its_event_loops_run_as_batch_on_one_cpu_only(string processors, int policy)
     {
         await using var server = await ServerProcess.Start(new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = processors });
@@ -27,6 +24,6 @@ public sealed class BatchSchedulingTests
         Assert.All(workers, t => Assert.Equal(policy, t.Policy));
         var loops = threads.Where(t => t.Name.StartsWith("event loop ", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(loops);
-        Assert.All(loops, t => Assert.Equal(Other, t.Policy));
+        Assert.All(loops, t => Assert.Equal(ThreadPolicies.Other, t.Policy));
     }
 }

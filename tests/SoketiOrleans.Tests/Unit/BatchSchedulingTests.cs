@@ -12,17 +12,13 @@ namespace SoketiOrleans.Tests.Unit;
 /// </summary>
 public sealed class BatchSchedulingTests
 {
-    private const int Other = 0;
-    private const int Batch = 3;
-    private const int Idle = 5;
-
     [Fact]
     public void One_cpu_makes_this_thread_batch()
     {
         var (applied, policy) = OnNewThread(() => BatchScheduling.Apply(processorCount: 1));
 
         Assert.True(applied);
-        Assert.Equal(Batch, policy);
+        Assert.Equal(ThreadPolicies.Batch, policy);
     }
 
     [Fact]
@@ -31,7 +27,7 @@ public sealed class BatchSchedulingTests
         var (applied, policy) = OnNewThread(() => BatchScheduling.Apply(processorCount: 2));
 
         Assert.False(applied);
-        Assert.Equal(Other, policy);
+        Assert.Equal(ThreadPolicies.Other, policy);
     }
 
     [Fact]
@@ -45,12 +41,12 @@ public sealed class BatchSchedulingTests
                 Assert.Equal(0, chrt.ExitCode);
             }
 
-            Assert.Equal(Idle, ThreadPolicies.ThisThread().Policy);
+            Assert.Equal(ThreadPolicies.Idle, ThreadPolicies.ThisThread().Policy);
             return BatchScheduling.Apply(processorCount: 1);
         });
 
         Assert.False(applied);
-        Assert.Equal(Idle, policy);
+        Assert.Equal(ThreadPolicies.Idle, policy);
     }
 
     [Fact]
@@ -59,13 +55,13 @@ public sealed class BatchSchedulingTests
         var (applied, policy) = OnNewThread(() =>
         {
             var applied = BatchScheduling.Apply(processorCount: 1);
-            Assert.Equal(Batch, ThreadPolicies.ThisThread().Policy);
+            Assert.Equal(ThreadPolicies.Batch, ThreadPolicies.ThisThread().Policy);
             BatchScheduling.Exempt();
             return applied;
         });
 
         Assert.True(applied);
-        Assert.Equal(Other, policy);
+        Assert.Equal(ThreadPolicies.Other, policy);
     }
 
     /// <returns>What <paramref name="apply"/> returned, and the thread's policy after it.</returns>
