@@ -15,6 +15,7 @@ using SoketiOrleans.Silo.Transport;
 // from here on take the main thread's scheduling policy.
 SingleCoreThreadPool.Apply(Environment.ProcessorCount);
 BatchScheduling.Apply(Environment.ProcessorCount);
+FileTable.Reserve();
 
 SoketiOptions options;
 try
