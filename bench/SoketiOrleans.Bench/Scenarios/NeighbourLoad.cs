@@ -23,20 +23,23 @@ public sealed record NeighbourLoad(string Scenario, SizeOption Size)
 
     /// <summary>
     /// Starts this tool again as the load, against <paramref name="target"/>, on the same CPUs as this process
-    /// and at the lowest priority (<c>nice -n 19</c>, which execs it: the PID is the load's). The bystander
-    /// measured here sleeps between its events; at the same priority its wake-ups would wait behind the
-    /// load's process on the generator's core, and the load's own CPU would count as the server's delay.
+    /// and as Linux's <c>SCHED_IDLE</c> (<c>chrt --idle 0</c>, which execs it: the PID is the load's). The
+    /// bystander measured here sleeps between its events, and its wake-ups must not wait behind the load's
+    /// process on the generator's core, or that wait counts as the server's delay. <c>nice -n 19</c> was not
+    /// enough: Linux's scheduler (EEVDF, since 6.6) need not preempt a running task at once for a woken one
+    /// of more weight, and the bystander's frames waited 4–5 ms in its socket after the server had sent
+    /// them (docs/robustness.md, "The socket flood"). A task of the idle policy is preempted at once.
     /// </summary>
     public Process Start(Target target, int serverPid, int size)
     {
-        var info = new ProcessStartInfo("nice")
+        var info = new ProcessStartInfo("chrt")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add("-n");
-        info.ArgumentList.Add("19");
+        info.ArgumentList.Add("--idle");
+        info.ArgumentList.Add("0");
         info.ArgumentList.Add(Environment.ProcessPath!);
         // Under `dotnet X.dll` the process is the host and the tool is its first argument.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
