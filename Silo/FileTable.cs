@@ -7,8 +7,8 @@ namespace SoketiOrleans.Silo;
 /// Grows this process's table of file descriptors once, at start-up, to hold as many as it may open
 /// (at most <see cref="MaxReserved"/>). Linux doubles the table when a new descriptor does not fit,
 /// and in a process of more than one thread it first waits for an RCU grace period (<c>fs/file.c</c>,
-/// <c>expand_fdtable</c>): the event loop whose <c>accept</c> needed the room was stopped 5–20 ms at each
-/// doubling (at 256, 512, 1,024 … sockets), and every socket it serves with it. soketi, one thread,
+/// <c>expand_fdtable</c>): the event loop whose <c>accept</c> needed the room was stopped for up to 22 ms at
+/// each doubling (at 512, 1,024, 2,048 … descriptors), and every socket it serves with it. soketi, one thread,
 /// never waits there. The table costs the kernel 8 bytes a slot (512 KiB at the cap), none of it RSS;
 /// past the cap the table still grows, in doublings that come ever further apart.
 /// </summary>
