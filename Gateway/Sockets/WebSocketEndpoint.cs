@@ -181,7 +181,7 @@ internal sealed partial class WebSocketEndpoint(
     private static async Task Refuse(WebSocket webSocket, int code, string message)
     {
         using var timeout = new CancellationTokenSource(RefusalTimeout);
-        var drain = ArrayPool<byte>.Shared.Rent(256);
+        byte[]? drain = null;
         try
         {
             await webSocket.SendAsync(RefusalFrame(code, message), WebSocketMessageType.Text, true, timeout.Token);
@@ -189,6 +189,8 @@ internal sealed partial class WebSocketEndpoint(
             // Until the client's close, or until it is gone: a flood's clients mostly cut the connection.
             while (webSocket is not PipeWebSocket pipe || pipe.InputArrived(await pipe.WaitForInputAsync(timeout.Token)))
             {
+                // Rented once input is there: a flood keeps hundreds of refusals waiting, more than the pool holds.
+                drain ??= ArrayPool<byte>.Shared.Rent(256);
                 if ((await webSocket.ReceiveAsync(drain, timeout.Token)).MessageType == WebSocketMessageType.Close)
                 {
                     break;
@@ -201,7 +203,10 @@ internal sealed partial class WebSocketEndpoint(
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(drain);
+            if (drain is not null)
+            {
+                ArrayPool<byte>.Shared.Return(drain);
+            }
         }
     }
 
