@@ -26,14 +26,17 @@ public abstract class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
     /// Read-your-writes for a socket's own actions: once it hears <c>subscription_succeeded</c> for
     /// one channel, every earlier subscribe and unsubscribe of that socket is what both nodes' HTTP
     /// API answer, read once, without waiting: here after 1000 subscribe/unsubscribe pairs sent
-    /// back to back.
+    /// back to back, while other clients keep subscribing and leaving on both nodes and the API
+    /// publishes (<see cref="BackgroundChurn"/>), from before the pairs until after the reads.
     /// </summary>
     [Fact]
     public async Task After_a_subscription_succeeds_both_nodes_count_every_earlier_unsubscribe_of_that_socket()
     {
         var churned = Names.Unique("churned-");
         var last = Names.Unique("last-");
+        await using var load = await BackgroundChurn.Start([fixture.A, fixture.B], _apiB, socketsPerServer: 4);
         await using var client = await Connect(fixture.A);
+        var (subscriptionsBefore, publishesBefore) = (load.Subscriptions, load.Publishes);
         for (var i = 0; i < 1000; i++)
         {
             await client.Subscribe(churned);
@@ -52,6 +55,11 @@ public abstract class TwoNodeTests(TwoNodeFixture fixture) : IDisposable
             Assert.False(listed.TryGetProperty(churned, out _), $"{churned} is still listed");
             Assert.True(listed.TryGetProperty(last, out _), $"{last} is not listed");
         }
+
+        var (subscriptionsDuring, publishesDuring) = (load.Subscriptions - subscriptionsBefore, load.Publishes - publishesBefore);
+        await load.Stop();
+        Assert.True(subscriptionsDuring > 0 && publishesDuring > 0,
+            $"the other clients' load did not run meanwhile: {subscriptionsDuring} subscriptions, {publishesDuring} publishes");
     }
 
     [Fact]
