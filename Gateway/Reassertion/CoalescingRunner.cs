@@ -11,22 +11,9 @@ internal sealed class CoalescingRunner(Func<Task> step)
 
     public void Run()
     {
-        if (Interlocked.Increment(ref _requests) != 1)
-        {
-            return;
-        }
-
-        // Orleans takes each call's completion source from a pool of the calling thread and gives it
-        // back to the pool of the thread that reads the answer. An event loop makes calls and never
-        // reads answers, so every call it made left one more source in a worker's pool for good
-        // (a slow leak under churn): the steps are started from the thread pool instead.
-        if (Thread.CurrentThread.IsThreadPoolThread)
+        if (Interlocked.Increment(ref _requests) == 1)
         {
             _ = Loop();
-        }
-        else
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static runner => _ = runner.Loop(), this, preferLocal: false);
         }
     }
 

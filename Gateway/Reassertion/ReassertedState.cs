@@ -134,7 +134,7 @@ public abstract partial class ReassertedState<TReport, TAnswer>(Reassertion owne
             TAnswer answer;
             try
             {
-                answer = await Send(report).WaitAsync(Owner.ReportTimeout, Owner.Clock);
+                answer = await SendFromPool(report).WaitAsync(Owner.ReportTimeout, Owner.Clock);
             }
             catch (Exception e)
             {
@@ -169,6 +169,16 @@ public abstract partial class ReassertedState<TReport, TAnswer>(Reassertion owne
             delay = Owner.FirstRetry;
         }
     }
+
+    /// <summary>
+    /// Orleans takes a call's completion source from a pool of the calling thread and gives it back
+    /// to the pool of the thread that reads the answer, with no bound. An event loop makes calls and
+    /// never reads answers, so every report it sent left one more source in a worker's pool for good:
+    /// a report asked for there is sent from the thread pool. Its snapshot is still taken at once, so
+    /// a leave and a join that follow each other are still two reports.
+    /// </summary>
+    private Task<TAnswer> SendFromPool(TReport report) =>
+        Thread.CurrentThread.IsThreadPoolThread ? Send(report) : Task.Run(() => Send(report));
 
     private void Release()
     {

@@ -36,6 +36,25 @@ public sealed class ReassertionTests : IAsyncLifetime
         Assert.Equal(1, target.MostInFlight);
     }
 
+    /// <summary>
+    /// Orleans gives a call's completion source back to the pool of the thread that reads the answer:
+    /// reports sent from a thread that never reads answers (an event loop) would leave one in a
+    /// worker's pool for every report, for good.
+    /// </summary>
+    [Fact]
+    public async Task A_report_asked_for_on_a_thread_outside_the_pool_is_sent_from_the_pool()
+    {
+        var target = new Counter(_reassertion);
+        Task? acknowledged = null;
+        var loop = new Thread(() => acknowledged = target.Set(1)) { IsBackground = true, Name = "not the pool" };
+
+        loop.Start();
+        loop.Join();
+        await acknowledged!;
+
+        Assert.Equal([true], target.SentFromPool);
+    }
+
     [Fact]
     public async Task A_waiter_is_released_by_the_report_that_includes_its_change_and_not_before()
     {
@@ -172,6 +191,9 @@ public sealed class ReassertionTests : IAsyncLifetime
 
         public ConcurrentQueue<(long Version, int Count)> Sent { get; } = new();
 
+        /// <summary>For each report, whether it was sent from a thread of the thread pool.</summary>
+        public ConcurrentQueue<bool> SentFromPool { get; } = new();
+
         public int MostInFlight { get; private set; }
 
         public int FailuresLeft { get; set; }
@@ -210,6 +232,7 @@ public sealed class ReassertionTests : IAsyncLifetime
 
         protected override async Task<bool> Send((long Version, int Count) report)
         {
+            SentFromPool.Enqueue(Thread.CurrentThread.IsThreadPoolThread);
             MostInFlight = Math.Max(MostInFlight, Interlocked.Increment(ref _inFlight));
             try
             {

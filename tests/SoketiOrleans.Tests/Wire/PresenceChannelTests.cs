@@ -134,6 +134,28 @@ public sealed class PresenceChannelTests(ServerFixture fixture) : IDisposable
         Assert.Equal(Frames.MemberRemoved(channel, "dan"), await observer.Next());
     }
 
+    /// <summary>
+    /// Leaving and joining again at once, over and over, as the presence benchmark does: each join
+    /// waits for the channel's grain to have taken the leave before it (read-your-writes), which
+    /// takes the channel's report to run.
+    /// </summary>
+    [Fact]
+    public async Task A_member_that_leaves_and_joins_again_at_once_is_answered_every_time()
+    {
+        var channel = Names.Unique("presence-");
+        const string eve = """{"user_id":"eve"}""";
+        await using var observer = await Connect();
+        await using var client = await Connect();
+        await observer.SubscribePresence(Signer, channel, """{"user_id":"observer"}""");
+
+        for (var i = 0; i < 20; i++)
+        {
+            var joined = Presence(await client.SubscribePresence(Signer, channel, eve));
+            Assert.Equal(2, joined.GetProperty("count").GetInt32());
+            await client.Unsubscribe(channel);
+        }
+    }
+
     [Fact]
     public async Task Disconnecting_member_is_removed_for_the_others()
     {
